@@ -22,7 +22,7 @@ void nstrace_register_suite(nstrace_suite_fn fn)
 }
 
 static char srcdir[PATH_MAX];
-static char bin[PATH_MAX];
+static char bin[PATH_MAX + 32]; /* srcdir + "/build/nstrace" */
 
 const char *nstrace_srcdir(void)
 {

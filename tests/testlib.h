@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Test registration: every tests/*.c file declares its suites with
+ * Test registration: every .c file in tests/ declares its suites with
  * NSTRACE_SUITE(name) { ... return suite; } and the single runner
  * (tests/runner.c) runs them all, so adding a test file needs no list.
  * Run one suite with CK_RUN_SUITE=name, one case with CK_RUN_CASE=name.

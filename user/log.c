@@ -45,7 +45,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 	if (want > current)
 		return 0;
-	fputs("libbpf: ", stderr);
+	/* libbpf prefixes its own messages with "libbpf: " */
 	return vfprintf(stderr, fmt, ap);
 }
 

@@ -10,6 +10,7 @@
 static const struct command commands[] = {
 	{ "watch", "print every matching packet on the given devices", cmd_watch },
 	{ "cleanup", "remove probes left behind by a killed nstrace", cmd_cleanup },
+	{ "path", "a port's DHCP and L3 hops, namespaces, nodes and checks", cmd_path },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

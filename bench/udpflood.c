@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * A small UDP flooder and counter for scripts/bench-live.sh.
+ *
+ *   udpflood send DST_IPV4 PORT SECONDS [PAYLOAD_BYTES]
+ *   udpflood recv PORT SECONDS
+ *
+ * send: sendmmsg() batches of one fixed small datagram to DST for SECONDS,
+ * then prints "sent=N seconds=S pps=R".
+ * recv: recvmmsg() on PORT for SECONDS, then prints "received=N".
+ * Both run inside a namespace the caller set up (ip netns exec): this
+ * program never chooses where traffic goes.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exit_codes.h"
+
+#define BATCH 64
+#define PAYLOAD_DEFAULT 18 /* 18 + 8 + 20 + 14 = a 60-byte frame */
+#define PAYLOAD_MAX 1400
+#define RECV_BUF 2048
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int parse_long(const char *arg, long min, long max, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(arg, &end, 10);
+	return errno || *end || end == arg || *out < min || *out > max ? -EINVAL : 0;
+}
+
+static int parse_seconds(const char *arg, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(arg, &end);
+	return errno || *end || !(*out > 0) || *out > 3600 ? -EINVAL : 0;
+}
+
+static int flood(const char *dst, long port, double seconds, long payload)
+{
+	static char buf[PAYLOAD_MAX];
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov = { .iov_base = buf, .iov_len = (size_t)payload };
+	unsigned long long sent = 0, refused = 0;
+	double start, end, elapsed;
+	int fd;
+
+	if (inet_pton(AF_INET, dst, &to.sin_addr) != 1) {
+		fprintf(stderr, "udpflood: '%s' is not an IPv4 address\n", dst);
+		return NST_EXIT_USAGE;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof(to))) {
+		perror("udpflood: cannot open a UDP socket to the receiver");
+		return NST_EXIT_RUNTIME;
+	}
+	memset(buf, 'x', sizeof(buf));
+	memset(msgs, 0, sizeof(msgs));
+	for (int i = 0; i < BATCH; i++) {
+		msgs[i].msg_hdr.msg_iov = &iov;
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	start = now_s();
+	end = start + seconds;
+	do {
+		int n = sendmmsg(fd, msgs, BATCH, 0);
+
+		if (n > 0) {
+			sent += (unsigned long long)n;
+		} else if (errno == ECONNREFUSED || errno == ENOBUFS || errno == EAGAIN) {
+			/* ICMP unreachable from a late receiver, or a full queue: go on. */
+			refused++;
+		} else {
+			perror("udpflood: sendmmsg");
+			close(fd);
+			return NST_EXIT_RUNTIME;
+		}
+	} while (now_s() < end);
+	elapsed = now_s() - start;
+	close(fd);
+	printf("sent=%llu seconds=%.3f pps=%.0f send_errors=%llu\n", sent, elapsed,
+	       (double)sent / elapsed, refused);
+	return 0;
+}
+
+static int count(long port, double seconds)
+{
+	static char bufs[BATCH][RECV_BUF];
+	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct timeval tick = { .tv_usec = 100000 };
+	struct iovec iov[BATCH];
+	struct mmsghdr msgs[BATCH];
+	unsigned long long received = 0;
+	int rcvbuf = 4 << 20;
+	double end;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof(me))) {
+		perror("udpflood: cannot bind the receiving UDP socket");
+		return NST_EXIT_RUNTIME;
+	}
+	/* A deep buffer so a short stall of this reader is not a drop; the
+	 * timeout lets the loop notice the end of the run. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick));
+	memset(msgs, 0, sizeof(msgs));
+	for (int i = 0; i < BATCH; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = RECV_BUF;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	/* Tell the caller the socket is bound before it starts the sender. */
+	printf("ready\n");
+	fflush(stdout);
+	end = now_s() + seconds;
+	while (now_s() < end) {
+		int n = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
+
+		if (n > 0)
+			received += (unsigned long long)n;
+		else if (errno != EAGAIN && errno != EINTR) {
+			perror("udpflood: recvmmsg");
+			close(fd);
+			return NST_EXIT_RUNTIME;
+		}
+	}
+	close(fd);
+	printf("received=%llu\n", received);
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: udpflood send DST_IPV4 PORT SECONDS [PAYLOAD_BYTES]\n"
+			"       udpflood recv PORT SECONDS\n");
+}
+
+int main(int argc, char **argv)
+{
+	long port, payload = PAYLOAD_DEFAULT;
+	double seconds;
+
+	if (argc >= 5 && argc <= 6 && !strcmp(argv[1], "send")) {
+		if (parse_long(argv[3], 1, 65535, &port) || parse_seconds(argv[4], &seconds) ||
+		    (argc == 6 && parse_long(argv[5], 1, PAYLOAD_MAX, &payload))) {
+			usage();
+			return NST_EXIT_USAGE;
+		}
+		return flood(argv[2], port, seconds, payload);
+	}
+	if (argc == 4 && !strcmp(argv[1], "recv")) {
+		if (parse_long(argv[2], 1, 65535, &port) || parse_seconds(argv[3], &seconds)) {
+			usage();
+			return NST_EXIT_USAGE;
+		}
+		return count(port, seconds);
+	}
+	usage();
+	return NST_EXIT_USAGE;
+}

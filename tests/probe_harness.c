@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* BPF_PROG_TEST_RUN harness for the tc probe (see probe_harness.h). */
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "probe.skel.h"
+#include "probe_harness.h"
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct probe_harness *h = ctx;
+	int i = h->n_events;
+
+	ck_assert_int_lt(i, PROBE_TEST_MAX_EVENTS);
+	ck_assert_uint_eq(size, sizeof(struct nstrace_event) + h->snaplen);
+	memcpy(&h->ev[i], data, sizeof(struct nstrace_event));
+	memcpy(h->snap[i], (const uint8_t *)data + sizeof(struct nstrace_event),
+	       h->snaplen);
+	h->record_size[i] = size;
+	h->n_events++;
+	return 0;
+}
+
+void probe_harness_open(struct probe_harness *h, __u32 snaplen,
+			__u32 ringbuf_bytes)
+{
+	struct probe_knobs k = { .snaplen = snaplen,
+				 .ringbuf_bytes = ringbuf_bytes };
+
+	probe_harness_open_knobs(h, &k);
+}
+
+void probe_harness_open_knobs(struct probe_harness *h,
+			      const struct probe_knobs *k)
+{
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	h->snaplen = k->snaplen;
+	h->skel = probe_bpf__open();
+	ck_assert_msg(h->skel, "probe_bpf__open: %s", strerror(errno));
+	h->skel->rodata->snaplen = k->snaplen;
+	if (k->wake_bytes)
+		h->skel->rodata->wake_bytes = k->wake_bytes;
+	if (k->filter_disabled)
+		h->skel->rodata->filter_enabled = 0;
+	err = bpf_map__set_max_entries(h->skel->maps.events, k->ringbuf_bytes);
+	ck_assert_int_eq(err, 0);
+	err = probe_bpf__load(h->skel);
+	ck_assert_msg(err == 0, "probe_bpf__load: %s", strerror(-err));
+	h->rb = ring_buffer__new(bpf_map__fd(h->skel->maps.events), on_event,
+				 h, NULL);
+	ck_assert_msg(h->rb, "ring_buffer__new: %s", strerror(errno));
+}
+
+void probe_harness_close(struct probe_harness *h)
+{
+	ring_buffer__free(h->rb);
+	probe_bpf__destroy(h->skel);
+	h->rb = NULL;
+	h->skel = NULL;
+}
+
+void probe_harness_filter(struct probe_harness *h,
+			  const struct nstrace_filter *f)
+{
+	__u32 zero = 0;
+	int err = bpf_map__update_elem(h->skel->maps.filter, &zero,
+				       sizeof(zero), f, sizeof(*f), BPF_ANY);
+
+	ck_assert_int_eq(err, 0);
+}
+
+__u64 probe_harness_netns_cookie(void)
+{
+	socklen_t len = sizeof(__u64);
+	__u64 cookie = 0;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie,
+				    &len),
+			 0);
+	close(fd);
+	return cookie;
+}
+
+void probe_harness_hop(struct probe_harness *h, __u32 ifindex, __u32 dir,
+		       __u32 id)
+{
+	struct nstrace_hop_key key = {
+		.netns_cookie = probe_harness_netns_cookie(),
+		.ifindex = ifindex,
+		.dir = dir,
+	};
+	int err = bpf_map__update_elem(h->skel->maps.hops, &key, sizeof(key),
+				       &id, sizeof(id), BPF_ANY);
+
+	ck_assert_int_eq(err, 0);
+}
+
+struct nstrace_hop_stats probe_harness_stats(struct probe_harness *h,
+					     __u32 hop)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct nstrace_hop_stats sum = { 0 }, per_cpu[ncpu];
+	int err;
+
+	ck_assert_int_gt(ncpu, 0);
+	err = bpf_map__lookup_elem(h->skel->maps.hopstats, &hop, sizeof(hop),
+				   per_cpu, sizeof(per_cpu), 0);
+	ck_assert_int_eq(err, 0);
+	for (int i = 0; i < ncpu; i++) {
+		sum.emitted += per_cpu[i].emitted;
+		sum.lost += per_cpu[i].lost;
+	}
+	return sum;
+}
+
+static int run_prog(struct probe_harness *h, const void *frame, size_t len,
+		    int egress)
+{
+	struct bpf_program *prog = egress ? h->skel->progs.nstrace_egress :
+					    h->skel->progs.nstrace_ingress;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
+		    .data_size_in = len, .repeat = 1);
+	int err;
+
+	h->run_start_ns = now_ns();
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	h->run_end_ns = now_ns();
+	if (err)
+		return -errno;
+	h->retval = opts.retval;
+	return 0;
+}
+
+int probe_harness_run_only(struct probe_harness *h, const void *frame,
+			   size_t len)
+{
+	return run_prog(h, frame, len, 0);
+}
+
+int probe_harness_read(struct probe_harness *h, int poll, int timeout_ms)
+{
+	int n;
+
+	h->n_events = 0;
+	n = poll ? ring_buffer__poll(h->rb, timeout_ms) :
+		   ring_buffer__consume(h->rb);
+	ck_assert_int_ge(n, 0);
+	return n;
+}
+
+int probe_harness_run(struct probe_harness *h, const void *frame, size_t len,
+		      int egress)
+{
+	int err;
+
+	h->n_events = 0;
+	memset(h->ev, 0, sizeof(h->ev));
+	err = run_prog(h, frame, len, egress);
+	if (err)
+		return err;
+	ck_assert_int_ge(ring_buffer__consume(h->rb), 0);
+	return 0;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Text and JSON fragments for each part of a packet description: the one
+ * place that decides how a hop, a VLAN tag, a tunnel, an address pair, a
+ * DHCP message or a drop is written.  The event and timeline renderers
+ * only assemble these fragments.
+ */
+#ifndef NSTRACE_RENDER_PARTS_H
+#define NSTRACE_RENDER_PARTS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "hops.h"
+#include "pkt_desc.h"
+
+/*
+ * A bounded string builder with snprintf's contract: the text is always
+ * NUL-terminated within len and pos counts what would have been written.
+ */
+struct sbuf {
+	char *buf;
+	size_t len;
+	size_t pos;
+};
+
+void sb_init(struct sbuf *sb, char *buf, size_t len);
+void sb_printf(struct sbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Like sb_printf, with a space first unless the text is empty. */
+void sb_word(struct sbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Column width of hop labels in text output, and a buffer that fits any. */
+#define HOP_LABEL_WIDTH 24
+#define HOP_LABEL_MAX (HOP_NAME_MAX + IF_NAMESIZE + 64)
+
+/* "netns/dev" ("-" for nstrace's own netns), or
+ * "ifindex N netns-cookie C" when the hop is unknown. */
+void text_hop_label(struct sbuf *sb, const struct hop *hop, __u32 ifindex,
+		    __u64 netns_cookie);
+/* "vlan 3" per wire tag, then "gre key 0x40 SRC > DST" for a tunnel. */
+void text_outer(struct sbuf *sb, const struct pkt_carrier *c);
+/* "vlan 5" for the tag of a tunnelled frame, nothing otherwise. */
+void text_inner_vlan(struct sbuf *sb, const struct pkt_carrier *c);
+/* "MAC > MAC". */
+void text_eth(struct sbuf *sb, const struct pkt_addrs *a);
+/* "SRC > DST" or "SRC.PORT > DST.PORT". */
+void text_endpoints(struct sbuf *sb, const struct pkt_addrs *a);
+/* What the packet is: "SRC > DST ICMP echo request id 1 seq 2 ttl 64". */
+void text_packet(struct sbuf *sb, const struct pkt_addrs *a,
+		 const struct pkt_app *p);
+/* "[truncated]" "[fragment off 1480]" ... for flags worth a reader's eye. */
+void text_flags(struct sbuf *sb, __u16 flags, __u16 frag_off);
+/* "drop reason 5 (NETFILTER_DROP) at 0xffffffff81234567". */
+void text_drop(struct sbuf *sb, const struct pkt_drop *d);
+/* Microseconds with three decimals from nanoseconds: "12.345". */
+void text_usec(struct sbuf *sb, __u64 ns);
+
+/* JSON fragments; json_add_* add keys to obj only when they apply. */
+json_t *json_hex64(__u64 v);
+/* "2025-11-26T10:59:01.123456Z" */
+json_t *json_iso_time(__u64 wall_ns);
+json_t *json_hop(const struct hop *hop, __u32 hop_id, __u8 dir,
+		 __u32 ifindex, __u64 netns_cookie);
+json_t *json_flags(__u16 flags);
+/* "vlan": [...] and "tunnel": {...}. */
+void json_add_carrier(json_t *obj, const struct pkt_carrier *c);
+/*
+ * "eth", "ip" / "arp", "udp" / "tcp" / "icmp" and "dhcp".  With p NULL,
+ * only what a hop can change: addresses, ports, TTL (timeline hops).
+ */
+void json_add_packet(json_t *obj, const struct pkt_addrs *a,
+		     const struct pkt_app *p);
+/* "drop": {"reason", "reason_name", "location"}. */
+void json_add_drop(json_t *obj, const struct pkt_drop *d);
+
+#endif

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "log.h"
+#include "stream.h"
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct stream *s = ctx;
+	const struct nstrace_event *e = data;
+
+	if (size < sizeof(*e) || e->version != NSTRACE_EVENT_VERSION) {
+		s->malformed++;
+		return 0;
+	}
+	s->events++;
+	/* A negative return makes libbpf stop after this (consumed) record. */
+	if (s->fn(s->ctx, e, size)) {
+		s->stopped = true;
+		return -ECANCELED;
+	}
+	/* Under a flood the buffer never empties: give the loop its turn. */
+	if (++s->batch >= STREAM_BATCH_MAX)
+		return -EAGAIN;
+	return 0;
+}
+
+int stream_open(struct stream *s, int events_fd, int hopstats_fd, const struct hop_table *hops,
+		stream_event_fn fn, void *ctx)
+{
+	memset(s, 0, sizeof(*s));
+	s->hopstats_fd = hopstats_fd;
+	s->hops = hops;
+	s->fn = fn;
+	s->ctx = ctx;
+	s->ncpus = libbpf_num_possible_cpus();
+	if (s->ncpus <= 0)
+		return s->ncpus ? s->ncpus : -EINVAL;
+	s->percpu = calloc((size_t)s->ncpus, sizeof(*s->percpu));
+	s->lost_reported = calloc(NSTRACE_MAX_HOPS, sizeof(*s->lost_reported));
+	if (!s->percpu || !s->lost_reported) {
+		stream_close(s);
+		return -ENOMEM;
+	}
+	s->rb = ring_buffer__new(events_fd, on_sample, s, NULL);
+	if (!s->rb) {
+		int err = -errno;
+
+		stream_close(s);
+		return err;
+	}
+	return 0;
+}
+
+int stream_epoll_fd(const struct stream *s)
+{
+	return ring_buffer__epoll_fd(s->rb);
+}
+
+int stream_drain(struct stream *s)
+{
+	int n;
+
+	s->batch = 0;
+	s->more = false;
+	if (s->stopped)
+		return 0;
+	n = ring_buffer__consume(s->rb);
+	if (n == -EAGAIN)
+		s->more = true;
+	if (n == -EAGAIN || (n == -ECANCELED && s->stopped))
+		return (int)s->batch;
+	return n;
+}
+
+static const char *dir_name(__u8 dir)
+{
+	return dir == NSTRACE_DIR_INGRESS ? "ingress" : "egress";
+}
+
+/* Sum one hop's lost counter over the CPUs. */
+static int hop_lost(struct stream *s, __u32 id, __u64 *lost)
+{
+	*lost = 0;
+	if (bpf_map_lookup_elem(s->hopstats_fd, &id, s->percpu))
+		return -errno;
+	for (int cpu = 0; cpu < s->ncpus; cpu++)
+		*lost += s->percpu[cpu].lost;
+	return 0;
+}
+
+long long stream_check_lost(struct stream *s)
+{
+	__u64 total = 0;
+
+	/* Id 0 collects packets whose hop the probe could not find. */
+	for (__u32 id = 0; id <= s->hops->count && id < NSTRACE_MAX_HOPS; id++) {
+		const struct hop *h = hop_table_get(s->hops, id);
+		__u64 lost, grew;
+		int err = hop_lost(s, id, &lost);
+
+		if (err)
+			return err;
+		total += lost;
+		grew = lost - s->lost_reported[id];
+		if (!grew)
+			continue;
+		s->lost_reported[id] = lost;
+		if (h)
+			log_warn("%llu events lost at hop %s%s%s %s (ring buffer full); "
+				 "raise --ringbuf",
+				 (unsigned long long)grew, h->netns, h->netns[0] ? "/" : "",
+				 h->dev, dir_name(h->dir));
+		else
+			log_warn("%llu events lost at an unknown hop (ring buffer full); "
+				 "raise --ringbuf",
+				 (unsigned long long)grew);
+	}
+	s->lost = total;
+	return (long long)total;
+}
+
+void stream_close(struct stream *s)
+{
+	ring_buffer__free(s->rb);
+	free(s->percpu);
+	free(s->lost_reported);
+	memset(s, 0, sizeof(*s));
+}
