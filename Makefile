@@ -121,4 +121,4 @@ demo: $(OUT)/nstrace
 clean:
 	$(Q)rm -rf $(OUT)
 
--include $(wildcard $(OUT)/bpf/*.d $(OUT)/user/*.d $(OUT)/san/user/*.d $(OUT)/san/tests/*.d)
+-include $(wildcard $(OUT)/bpf/*.d $(OUT)/user/*.d $(OUT)/san/user/*.d $(OUT)/san/tests/*.d $(OUT)/bench/*.d)

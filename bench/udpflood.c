@@ -6,7 +6,10 @@
  *   udpflood recv PORT SECONDS
  *
  * send: sendmmsg() batches of one fixed small datagram to DST for SECONDS,
- * then prints "sent=N seconds=S pps=R".
+ * then prints "sent=N seconds=S pps=R cpu_seconds=C".  C is this process's
+ * CPU time, which on a veth pair includes the receive path that the kernel
+ * runs in the sender's context: sent / C is the packet rate of one busy
+ * CPU, less sensitive than pps to other load on a shared machine.
  * recv: recvmmsg() on PORT for SECONDS, then prints "received=N".
  * Both run inside a namespace the caller set up (ip netns exec): this
  * program never chooses where traffic goes.
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +39,15 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static int parse_long(const char *arg, long min, long max, long *out)
@@ -62,7 +75,7 @@ static int flood(const char *dst, long port, double seconds, long payload)
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov = { .iov_base = buf, .iov_len = (size_t)payload };
 	unsigned long long sent = 0, refused = 0;
-	double start, end, elapsed;
+	double start, end, elapsed, cpu;
 	int fd;
 
 	if (inet_pton(AF_INET, dst, &to.sin_addr) != 1) {
@@ -80,6 +93,7 @@ static int flood(const char *dst, long port, double seconds, long payload)
 		msgs[i].msg_hdr.msg_iov = &iov;
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
+	cpu = cpu_seconds();
 	start = now_s();
 	end = start + seconds;
 	do {
@@ -97,9 +111,10 @@ static int flood(const char *dst, long port, double seconds, long payload)
 		}
 	} while (now_s() < end);
 	elapsed = now_s() - start;
+	cpu = cpu_seconds() - cpu;
 	close(fd);
-	printf("sent=%llu seconds=%.3f pps=%.0f send_errors=%llu\n", sent, elapsed,
-	       (double)sent / elapsed, refused);
+	printf("sent=%llu seconds=%.3f pps=%.0f cpu_seconds=%.3f send_errors=%llu\n", sent,
+	       elapsed, (double)sent / elapsed, cpu, refused);
 	return 0;
 }
 

@@ -48,9 +48,10 @@ static __always_inline int parse_l3(struct __sk_buff *skb, struct decode *d,
 }
 
 /*
- * The three stages below are global functions on purpose: the verifier
- * checks each once, on its own, instead of once per path through the
- * stages before it, which keeps the whole probe far below its limits.
+ * The tunnel's inner frame is decoded by a global function on purpose: the
+ * verifier checks it once, on its own, instead of once per path through
+ * the outer headers, which keeps the probe far below its limits. The rest
+ * stays inline: a call costs a little on every packet.
  */
 
 /* The frame inside a tunnel, from the tunnel header's payload at off. */
@@ -71,18 +72,24 @@ __noinline int nstrace_decode_inner(struct __sk_buff *skb, struct decode *d,
 }
 
 /* Everything the filter looks at. */
-__noinline int nstrace_decode(struct __sk_buff *skb, struct decode *d)
+static __always_inline int decode_packet(struct __sk_buff *skb,
+					 struct decode *d)
 {
 	__u32 off = 0;
 	__u16 proto;
 	int tun;
 
-	if (!skb || !d)
+	if (parse_eth(skb, d, &off, &proto, 0)) {
+		forget_outer_headers(d);
 		return -1;
-	if (parse_eth(skb, d, &off, &proto, 0))
-		return -1;
+	}
 	/* On a tunnel, off is left at the tunnel header. */
 	tun = parse_l3(skb, d, &off, proto, 0);
+	if (tun < 0 && !d->proto_class) {
+		/* Cut short before it was clear whether a tunnel follows. */
+		forget_outer_headers(d);
+		return -1;
+	}
 	if (tun <= 0)
 		return tun;
 	enter_tunnel(d, tun);
@@ -96,7 +103,7 @@ static __always_inline void read_udp_payload(struct __sk_buff *skb,
 {
 	__u64 payload __attribute__((aligned(8))) = 0;
 
-	if (d->udp_len >= sizeof(struct udp_buf) + UDP_PAYLOAD_FP_LEN &&
+	if (d->udp_len >= UDP_HDR_LEN + UDP_PAYLOAD_FP_LEN &&
 	    pkt_load(skb, d->defer_off, &payload, UDP_PAYLOAD_FP_LEN)) {
 		truncated(d);
 		d->fp = FP_NONE;
@@ -145,10 +152,9 @@ static __always_inline __u64 fingerprint(const struct decode *d)
 }
 
 /* The rest of the decode, for a packet the filter kept. */
-__noinline int nstrace_finish_decode(struct __sk_buff *skb, struct decode *d)
+static __always_inline void finish_decode(struct __sk_buff *skb,
+					  struct decode *d)
 {
-	if (!skb || !d)
-		return -1;
 	if (d->defer & DEFER_DHCP4_OPTIONS)
 		walk_dhcp4_options(skb, d, d->defer_off);
 	if (d->defer & DEFER_UDP_PAYLOAD)
@@ -156,7 +162,6 @@ __noinline int nstrace_finish_decode(struct __sk_buff *skb, struct decode *d)
 	if (d->defer & DEFER_ICMP_QUOTE)
 		d->ev.related_fp = quote_fingerprint(skb, d->defer_off);
 	d->ev.fingerprint = fingerprint(d);
-	return 0;
 }
 
 #endif /* NSTRACE_DECODE_H */

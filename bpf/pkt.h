@@ -48,7 +48,7 @@ enum fp_recipe {
 	FP_IP,
 };
 
-/* Work left for after the filter said yes (emit.h). */
+/* Work left for after the filter said yes (finish_decode() in decode.h). */
 #define DEFER_DHCP4_OPTIONS (1 << 0) /* walk options for type 53 */
 #define DEFER_UDP_PAYLOAD (1 << 1) /* read 8 payload bytes for FP_UDP */
 #define DEFER_ICMP_QUOTE (1 << 2) /* fingerprint the quoted packet */
@@ -56,7 +56,8 @@ enum fp_recipe {
 struct decode {
 	__u32 pkt_len; /* skb->len */
 	__u32 proto_class; /* NSTRACE_P_* of the (inner) packet; 0 = unknown */
-	__u32 l3_end; /* end of the (inner) IP packet, capped at pkt_len */
+	__u32 l3_end; /* end of the (inner) IP packet or UDP datagram, capped
+		       * at pkt_len */
 	__u32 defer_off; /* where the deferred work starts */
 	__u64 payload8; /* first 8 UDP payload bytes: fp input */
 	__u32 ip_ident; /* IPv4 ID, IPv6 fragment id: fp input */

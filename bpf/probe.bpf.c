@@ -61,17 +61,78 @@ static __always_inline int wanted(const struct decode *d)
 	return f && filter_match(f, d);
 }
 
+/*
+ * The hop lookup (a hash map with a 16-byte key) is one of the costliest
+ * steps of an emit, so each CPU keeps the ids it found lately in a small
+ * direct-mapped cache. A hop key keeps its id for the whole run (user
+ * space assigns ids once, at attach); entries still expire after
+ * HOP_CACHE_TTL_NS so that even a key user space did re-map is right
+ * again shortly after.
+ */
+#define HOP_CACHE_BITS 6
+#define HOP_CACHE_SLOTS (1 << HOP_CACHE_BITS)
+#define HOP_CACHE_TTL_NS 1000000000ull
+
+struct hop_cache_slot {
+	__u64 netns_cookie;
+	__u64 filled_ns; /* 0 = empty */
+	__u32 ifindex;
+	__u16 dir;
+	__u16 id;
+};
+
+struct hop_cache {
+	struct hop_cache_slot slot[HOP_CACHE_SLOTS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hop_cache);
+} hopcache SEC(".maps");
+
+static __always_inline __u32 hop_lookup(struct nstrace_hop_key *key)
+{
+	__u32 *id = bpf_map_lookup_elem(&hops, key);
+
+	return id && *id < NSTRACE_MAX_HOPS ? *id : 0;
+}
+
 static __always_inline __u32 hop_id(struct __sk_buff *skb, __u64 netns,
-				    __u8 dir)
+				    __u8 dir, __u64 now)
 {
 	struct nstrace_hop_key key = {
 		.netns_cookie = netns,
 		.ifindex = skb->ifindex,
 		.dir = dir,
 	};
-	__u32 *id = bpf_map_lookup_elem(&hops, &key);
+	struct hop_cache_slot *c;
+	struct hop_cache *cache;
+	__u32 zero = 0, slot, id;
 
-	return id && *id < NSTRACE_MAX_HOPS ? *id : 0;
+	cache = bpf_map_lookup_elem(&hopcache, &zero);
+	if (!cache)
+		return hop_lookup(&key);
+	/* Multiplicative hashing: the top bits of the product depend on all
+	 * input bits, so neighbouring ifindexes land in different slots. */
+	slot = (((__u32)netns * 0x9e3779b1u) ^ (key.ifindex * 4 + dir)) *
+	       0x85ebca6bu >> (32 - HOP_CACHE_BITS);
+	c = &cache->slot[slot & (HOP_CACHE_SLOTS - 1)];
+	if (c->filled_ns && now - c->filled_ns < HOP_CACHE_TTL_NS &&
+	    c->netns_cookie == netns && c->ifindex == key.ifindex &&
+	    c->dir == dir)
+		return c->id;
+	id = hop_lookup(&key);
+	/* Only hops user space knows: an unknown one may be added soon. */
+	if (id) {
+		c->netns_cookie = netns;
+		c->ifindex = key.ifindex;
+		c->dir = dir;
+		c->id = id;
+		c->filled_ns = now;
+	}
+	return id;
 }
 
 /* Copy the first min(snaplen, skb->len) bytes after the event. */
@@ -114,6 +175,25 @@ static __always_inline __u64 wake_flag(__u32 snap)
 	return BPF_RB_NO_WAKEUP;
 }
 
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
+
+/*
+ * The namespace of the device the probe runs on. bpf_get_netns_cookie(skb)
+ * would give the namespace of the packet's socket (or init_net without
+ * one): a packet a veth carries from another namespace would get the
+ * sender's. The device's own namespace is skb->dev's; the kfunc gives the
+ * trusted kernel skb to walk there (kernel >= 6.2).
+ */
+static __always_inline __u64 dev_netns_cookie(struct __sk_buff *skb)
+{
+	struct sk_buff *kskb;
+
+	if (!bpf_cast_to_kern_ctx)
+		return bpf_get_netns_cookie(skb);
+	kskb = bpf_cast_to_kern_ctx(skb);
+	return kskb->dev->nd_net.net->net_cookie;
+}
+
 static __always_inline void emit(struct __sk_buff *skb, struct decode *d,
 				 __u8 dir)
 {
@@ -123,9 +203,11 @@ static __always_inline void emit(struct __sk_buff *skb, struct decode *d,
 	__u64 netns;
 	__u32 hop;
 
-	nstrace_finish_decode(skb, d);
-	netns = bpf_get_netns_cookie(skb);
-	hop = hop_id(skb, netns, dir);
+	/* The time the probe saw the packet, not when the emit is done. */
+	d->ev.ts_ns = bpf_ktime_get_ns();
+	finish_decode(skb, d);
+	netns = dev_netns_cookie(skb);
+	hop = hop_id(skb, netns, dir, d->ev.ts_ns);
 	stats = bpf_map_lookup_elem(&hopstats, &hop);
 
 	/* snaplen is frozen rodata: the verifier sees a constant size. */
@@ -140,7 +222,6 @@ static __always_inline void emit(struct __sk_buff *skb, struct decode *d,
 	d->ev.version = NSTRACE_EVENT_VERSION;
 	d->ev.kind = NSTRACE_EV_PACKET;
 	d->ev.hop_id = hop;
-	d->ev.ts_ns = bpf_ktime_get_ns();
 	d->ev.netns_cookie = netns;
 	d->ev.ifindex = skb->ifindex;
 	d->ev.pkt_len = d->pkt_len;
@@ -159,7 +240,7 @@ static __always_inline int nstrace_probe(struct __sk_buff *skb, __u8 dir)
 
 	__builtin_memset(&d, 0, sizeof(d));
 	d.pkt_len = skb->len;
-	nstrace_decode(skb, &d);
+	decode_packet(skb, &d);
 	if (wanted(&d))
 		emit(skb, &d, dir);
 	return TC_ACT_UNSPEC;

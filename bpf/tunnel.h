@@ -22,19 +22,16 @@
 #define GENEVE_OPTLEN_MASK 0x3f
 
 /*
- * The outer IP (and UDP) headers describe the tunnel, not the packet: move
- * the addresses to tun_* and forget the rest, so that a frame cut short
- * inside the tunnel never shows outer values in the inner fields.
+ * Forget what the outer headers said: they describe a tunnel, or may (the
+ * frame ended before the probe could tell), not the packet. A frame cut
+ * short inside a tunnel must never show outer values in the inner fields.
+ * The outer VLAN tags stay: they describe the wire frame either way.
  */
-static __always_inline void enter_tunnel(struct decode *d, __u8 type)
+static __always_inline void forget_outer_headers(struct decode *d)
 {
 	struct nstrace_event *e = &d->ev;
 
-	e->tun_type = type;
-	e->tun_family = e->l3_family;
-	__builtin_memcpy(e->tun_saddr, e->saddr, 16);
-	__builtin_memcpy(e->tun_daddr, e->daddr, 16);
-	e->flags = (e->flags & NSTRACE_F_TRUNCATED) | NSTRACE_F_TUNNEL;
+	e->flags &= NSTRACE_F_TRUNCATED;
 	__builtin_memset(e->eth_src, 0, 6);
 	__builtin_memset(e->eth_dst, 0, 6);
 	e->eth_proto = 0;
@@ -54,6 +51,19 @@ static __always_inline void enter_tunnel(struct decode *d, __u8 type)
 	d->fp = FP_NONE;
 	d->defer = 0;
 	d->proto_class = 0;
+}
+
+/* The outer addresses become the tunnel's; the decode starts over inside. */
+static __always_inline void enter_tunnel(struct decode *d, __u8 type)
+{
+	struct nstrace_event *e = &d->ev;
+
+	e->tun_type = type;
+	e->tun_family = e->l3_family;
+	__builtin_memcpy(e->tun_saddr, e->saddr, 16);
+	__builtin_memcpy(e->tun_daddr, e->daddr, 16);
+	forget_outer_headers(d);
+	e->flags |= NSTRACE_F_TUNNEL;
 }
 
 static __always_inline void set_tun_key(struct decode *d, __u32 key)

@@ -2,6 +2,7 @@
 /* BPF_PROG_TEST_RUN harness for the tc probe (see probe_harness.h). */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -49,36 +50,104 @@ void probe_harness_open(struct probe_harness *h, __u32 snaplen,
 	probe_harness_open_knobs(h, &k);
 }
 
-void probe_harness_open_knobs(struct probe_harness *h,
-			      const struct probe_knobs *k)
-{
-	int err;
-
-	memset(h, 0, sizeof(*h));
-	h->snaplen = k->snaplen;
-	h->skel = probe_bpf__open();
-	ck_assert_msg(h->skel, "probe_bpf__open: %s", strerror(errno));
-	h->skel->rodata->snaplen = k->snaplen;
-	if (k->wake_bytes)
-		h->skel->rodata->wake_bytes = k->wake_bytes;
-	if (k->filter_disabled)
-		h->skel->rodata->filter_enabled = 0;
-	err = bpf_map__set_max_entries(h->skel->maps.events, k->ringbuf_bytes);
-	ck_assert_int_eq(err, 0);
-	err = probe_bpf__load(h->skel);
-	ck_assert_msg(err == 0, "probe_bpf__load: %s", strerror(-err));
-	h->rb = ring_buffer__new(bpf_map__fd(h->skel->maps.events), on_event,
-				 h, NULL);
-	ck_assert_msg(h->rb, "ring_buffer__new: %s", strerror(errno));
-}
-
-void probe_harness_close(struct probe_harness *h)
+static void harness_free(struct probe_harness *h)
 {
 	ring_buffer__free(h->rb);
 	probe_bpf__destroy(h->skel);
 	h->rb = NULL;
 	h->skel = NULL;
 }
+
+static struct probe_harness shared;
+static int shared_err = -EPERM;
+static char shared_msg[128] = "not root";
+
+void probe_harness_close(struct probe_harness *h)
+{
+	if (h != &shared) /* unloaded by probe_harness_shared_unload() */
+		harness_free(h);
+}
+
+/* Open, configure, load; -errno and a message on failure. No asserts:
+ * the shared harness loads outside any test. */
+static int harness_load(struct probe_harness *h, const struct probe_knobs *k,
+			char *msg, size_t len)
+{
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	h->snaplen = k->snaplen;
+	h->skel = probe_bpf__open();
+	if (!h->skel) {
+		err = -errno;
+		snprintf(msg, len, "probe_bpf__open: %s", strerror(-err));
+		return err;
+	}
+	h->skel->rodata->snaplen = k->snaplen;
+	if (k->wake_bytes)
+		h->skel->rodata->wake_bytes = k->wake_bytes;
+	if (k->filter_disabled)
+		h->skel->rodata->filter_enabled = 0;
+	/* Both programs share every line of code; verifying the second in
+	 * every test only costs time. */
+	if (!k->with_egress)
+		bpf_program__set_autoload(h->skel->progs.nstrace_egress, false);
+	err = bpf_map__set_max_entries(h->skel->maps.events, k->ringbuf_bytes);
+	if (!err)
+		err = probe_bpf__load(h->skel);
+	if (err) {
+		snprintf(msg, len, "loading the probe: %s", strerror(-err));
+		harness_free(h);
+		return err;
+	}
+	h->rb = ring_buffer__new(bpf_map__fd(h->skel->maps.events), on_event,
+				 h, NULL);
+	if (!h->rb) {
+		err = -errno;
+		snprintf(msg, len, "ring_buffer__new: %s", strerror(-err));
+		harness_free(h);
+		return err;
+	}
+	return 0;
+}
+
+void probe_harness_open_knobs(struct probe_harness *h,
+			      const struct probe_knobs *k)
+{
+	char msg[128];
+
+	ck_assert_msg(harness_load(h, k, msg, sizeof(msg)) == 0, "%s", msg);
+}
+
+void probe_harness_shared_load(void)
+{
+	struct probe_knobs k = { .snaplen = NSTRACE_SNAPLEN_DEFAULT,
+				 .ringbuf_bytes = PROBE_TEST_RINGBUF };
+
+	if (geteuid() == 0)
+		shared_err = harness_load(&shared, &k, shared_msg,
+					  sizeof(shared_msg));
+}
+
+void probe_harness_shared_unload(void)
+{
+	if (!shared_err)
+		harness_free(&shared);
+	shared_err = -EPERM;
+}
+
+struct probe_harness *probe_harness_shared(void)
+{
+	static const struct nstrace_filter open_filter;
+
+	ck_assert_msg(shared_err == 0, "shared probe: %s", shared_msg);
+	probe_harness_filter(&shared, &open_filter);
+	/* Whatever an earlier test left in the ring is not this test's. */
+	ck_assert_int_ge(ring_buffer__consume(shared.rb), 0);
+	shared.n_events = 0;
+	return &shared;
+}
+
 
 void probe_harness_filter(struct probe_harness *h,
 			  const struct nstrace_filter *f)
@@ -145,6 +214,7 @@ static int run_prog(struct probe_harness *h, const void *frame, size_t len,
 		    .data_size_in = len, .repeat = 1);
 	int err;
 
+	ck_assert_msg(bpf_program__fd(prog) >= 0, "program not loaded");
 	h->run_start_ns = now_ns();
 	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
 	h->run_end_ns = now_ns();

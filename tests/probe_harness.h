@@ -36,15 +36,27 @@ struct probe_knobs {
 	__u32 ringbuf_bytes;
 	__u64 wake_bytes; /* 0: keep the probe's default */
 	int filter_disabled; /* filter_enabled = 0 */
+	int with_egress; /* load nstrace_egress too (halves the speed) */
 };
 
 /* Open, set the knobs, load; fails the test on error. */
 void probe_harness_open_knobs(struct probe_harness *h,
 			      const struct probe_knobs *k);
-/* The same with default wake_bytes and the filter on. */
+/* Ingress only, default wake_bytes, the filter on. */
 void probe_harness_open(struct probe_harness *h, __u32 snaplen,
 			__u32 ringbuf_bytes);
 void probe_harness_close(struct probe_harness *h);
+
+/*
+ * One probe loaded once per test case (Check unchecked fixture: loaded
+ * before the tests fork, so each forked test inherits it) with the default
+ * knobs: most tests need nothing else, and loading is most of their time.
+ * probe_harness_shared() opens the filter and drains the ring for the
+ * calling test. Tests that map hops or change knobs load their own.
+ */
+void probe_harness_shared_load(void);
+void probe_harness_shared_unload(void);
+struct probe_harness *probe_harness_shared(void);
 /* Write the filter map's only entry. */
 void probe_harness_filter(struct probe_harness *h,
 			  const struct nstrace_filter *f);

@@ -10,13 +10,13 @@
 #include "probe_expect.h"
 #include "testlib.h"
 
-static struct probe_harness h;
+static struct probe_harness *h;
 static struct frame f;
 static struct nstrace_event want;
 
 static void open_probe(void)
 {
-	probe_harness_open(&h, NSTRACE_SNAPLEN_DEFAULT, PROBE_TEST_RINGBUF);
+	h = probe_harness_shared();
 }
 
 /* A DHCP DISCOVER carried by w decodes to the inner packet plus w's
@@ -31,8 +31,8 @@ static void check_discover(const struct wrap *w)
 	want_base(&want, f.len);
 	want_dhcp4(&want, &s);
 	want_wrap(&want, w);
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 
 START_TEST(dhcp_discover_one_vlan)
@@ -111,8 +111,8 @@ START_TEST(dhcp_msg_type_after_other_options)
 	frame_finish(&f);
 	want_base(&want, f.len);
 	want_dhcp4(&want, &s);
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -127,8 +127,8 @@ START_TEST(ipv4_in_gre_without_key)
 	want_base(&want, f.len);
 	want_echo(&want, &s);
 	want_wrap(&want, &wrap_gre_ip);
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -142,8 +142,8 @@ START_TEST(icmp_echo)
 	build_echo(&f, &wrap_plain, &s);
 	want_base(&want, f.len);
 	want_echo(&want, &s);
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -167,8 +167,8 @@ START_TEST(icmp_echo_with_ip_options)
 	want_base(&want, f.len);
 	want_echo(&want, &s);
 	want.flags |= NSTRACE_F_IP_OPTIONS;
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -204,8 +204,8 @@ START_TEST(icmpv6_echo_after_hop_by_hop)
 	want.app = NSTRACE_APP_ECHO;
 	want.icmp_id = 0x0099;
 	want.icmp_seq = 3;
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -230,8 +230,8 @@ START_TEST(arp_request)
 	want.app = NSTRACE_APP_ARP;
 	want.arp_op = 1;
 	memcpy(want.chaddr, client_mac, 6);
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -245,8 +245,8 @@ START_TEST(tcp_segment)
 	build_tcp(&f, &wrap_plain, &s);
 	want_base(&want, f.len);
 	want_tcp(&want, &s);
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -261,8 +261,8 @@ START_TEST(udp_datagram)
 	want_base(&want, f.len);
 	want_udp(&want, &s);
 	want_wrap(&want, &wrap_vlan1);
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -296,8 +296,8 @@ START_TEST(dhcpv6_solicit)
 	want.app = NSTRACE_APP_DHCP6;
 	want.dhcp_msg = 1;
 	want.xid = 0xabcdef;
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -329,8 +329,8 @@ START_TEST(ipv4_later_fragment)
 	want.frag_off = 185 * 8;
 	memcpy(want.saddr, vm_ip, 4);
 	memcpy(want.daddr, ext_ip, 4);
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -351,8 +351,8 @@ START_TEST(non_ip_ethertype)
 	memcpy(want.eth_dst, lldp_mac, 6);
 	want.eth_proto = 0x88cc;
 	want.fingerprint = WANT_NO_FP;
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -403,14 +403,14 @@ START_TEST(icmp_frag_needed_links_quoted_udp)
 	open_probe();
 	spec_udp(&s);
 	build_udp(&orig, &wrap_plain, &s);
-	orig_fp = run_one(&h, &orig)->fingerprint;
+	orig_fp = run_one(h, &orig)->fingerprint;
 	ck_assert_uint_ne(orig_fp, 0);
 
 	build_icmp_error(&f, &orig, 3, 4, 0, 1400);
 	want_icmp_error(&want, f.len, 3, 4, 0, 1400);
 	want.related_fp = orig_fp;
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -424,13 +424,13 @@ START_TEST(icmp_time_exceeded_links_quoted_echo)
 	open_probe();
 	spec_echo(&s);
 	build_echo(&orig, &wrap_plain, &s);
-	orig_fp = run_one(&h, &orig)->fingerprint;
+	orig_fp = run_one(h, &orig)->fingerprint;
 
 	build_icmp_error(&f, &orig, 11, 0, 0, 0);
 	want_icmp_error(&want, f.len, 11, 0, 0, 0);
 	want.related_fp = orig_fp;
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -450,7 +450,7 @@ START_TEST(icmpv6_packet_too_big_links_quoted_tcp)
 	frame_ipv6(&orig, &ip);
 	frame_tcp(&orig, 40001, 22, 1000, 2000, 0x10);
 	frame_finish(&orig);
-	orig_fp = run_one(&h, &orig)->fingerprint;
+	orig_fp = run_one(h, &orig)->fingerprint;
 
 	memcpy(err_ip.saddr, ll_ip6, 16);
 	memcpy(err_ip.daddr, vm_ip6, 16);
@@ -474,8 +474,8 @@ START_TEST(icmpv6_packet_too_big_links_quoted_tcp)
 	want.app = NSTRACE_APP_ICMP_ERR;
 	want.icmp_seq = 1280; /* the MTU */
 	want.related_fp = orig_fp;
-	expect_event(&h, run_one(&h, &f), &want);
-	probe_harness_close(&h);
+	expect_event(h, run_one(h, &f), &want);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -484,6 +484,8 @@ NSTRACE_SUITE(probe_decode)
 	Suite *s = suite_create("probe");
 	TCase *tc = tcase_create("decode");
 
+	tcase_add_unchecked_fixture(tc, probe_harness_shared_load,
+				    probe_harness_shared_unload);
 	tcase_add_test(tc, dhcp_discover_one_vlan);
 	tcase_add_test(tc, dhcp_discover_two_vlans);
 	tcase_add_test(tc, dhcp_in_gre_teb_with_key);

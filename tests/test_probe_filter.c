@@ -10,7 +10,8 @@
 #include "probe_expect.h"
 #include "testlib.h"
 
-static struct probe_harness h;
+static struct probe_harness *h;
+static struct probe_harness own; /* for tests that need their own probe */
 static struct frame f;
 static struct nstrace_filter flt;
 
@@ -36,13 +37,13 @@ static void filter_ip(const uint8_t *addr, int v6)
 
 static void apply(void)
 {
-	probe_harness_filter(&h, &flt);
+	probe_harness_filter(h, &flt);
 }
 
 /* How many events the frame produced under the current filter. */
 static int events_for(const struct frame *fr)
 {
-	return run_frame(&h, fr);
+	return run_frame(h, fr);
 }
 
 static void build_arp(struct frame *fr, const uint8_t *eth_src,
@@ -102,7 +103,7 @@ START_TEST(proto_class)
 	struct pkt_spec dhcp, echo, tcp, udp;
 
 	REQUIRE_ROOT();
-	probe_harness_open(&h, 0, PROBE_TEST_RINGBUF);
+	h = probe_harness_shared();
 	spec_dhcp_discover(&dhcp);
 	spec_echo(&echo);
 	spec_tcp(&tcp);
@@ -140,7 +141,7 @@ START_TEST(proto_class)
 	apply();
 	ck_assert_int_eq(events_for((build_lldp(&f), &f)), 1);
 	ck_assert_int_eq(events_for((build_tcp(&f, &wrap_plain, &tcp), &f)), 0);
-	probe_harness_close(&h);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -149,7 +150,7 @@ START_TEST(mac_set)
 	struct pkt_spec s;
 
 	REQUIRE_ROOT();
-	probe_harness_open(&h, 0, PROBE_TEST_RINGBUF);
+	h = probe_harness_shared();
 	filter_reset(NSTRACE_M_MAC, 0);
 	filter_mac(other_mac);
 	filter_mac(client_mac);
@@ -184,7 +185,7 @@ START_TEST(mac_set)
 	apply();
 	spec_dhcp_discover(&s);
 	ck_assert_int_eq(events_for((build_dhcp4(&f, &wrap_gre, &s), &f)), 0);
-	probe_harness_close(&h);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -193,7 +194,7 @@ START_TEST(ip_set)
 	struct pkt_spec s;
 
 	REQUIRE_ROOT();
-	probe_harness_open(&h, 0, PROBE_TEST_RINGBUF);
+	h = probe_harness_shared();
 	filter_reset(NSTRACE_M_IP, 0);
 	filter_ip(vm_ip, 0);
 	filter_ip(vm_ip6, 1);
@@ -223,7 +224,7 @@ START_TEST(ip_set)
 	filter_ip(ext_ip6, 0);
 	apply();
 	ck_assert_int_eq(events_for((build_echo6(&f, ext_ip6, vm_ip6, 1), &f)), 0);
-	probe_harness_close(&h);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -232,7 +233,7 @@ START_TEST(xid_and_icmp_id)
 	struct pkt_spec s;
 
 	REQUIRE_ROOT();
-	probe_harness_open(&h, 0, PROBE_TEST_RINGBUF);
+	h = probe_harness_shared();
 	filter_reset(NSTRACE_M_XID, 0);
 	flt.xid = TEST_XID;
 	apply();
@@ -257,7 +258,7 @@ START_TEST(xid_and_icmp_id)
 	ck_assert_int_eq(events_for((build_echo(&f, &wrap_plain, &s), &f)), 0);
 	spec_tcp(&s);
 	ck_assert_int_eq(events_for((build_tcp(&f, &wrap_plain, &s), &f)), 0);
-	probe_harness_close(&h);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -267,7 +268,7 @@ START_TEST(tunnel_key)
 	struct pkt_spec s;
 
 	REQUIRE_ROOT();
-	probe_harness_open(&h, 0, PROBE_TEST_RINGBUF);
+	h = probe_harness_shared();
 	filter_reset(NSTRACE_M_TUN_KEY, 0);
 	flt.tun_key = TEST_SEGID;
 	apply();
@@ -282,7 +283,7 @@ START_TEST(tunnel_key)
 	flt.tun_key = TEST_SEGID + 1;
 	apply();
 	ck_assert_int_eq(events_for((build_dhcp4(&f, &other_key, &s), &f)), 0);
-	probe_harness_close(&h);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -291,7 +292,7 @@ START_TEST(all_criteria_must_match)
 	struct pkt_spec s;
 
 	REQUIRE_ROOT();
-	probe_harness_open(&h, 0, PROBE_TEST_RINGBUF);
+	h = probe_harness_shared();
 	filter_reset(NSTRACE_M_MAC | NSTRACE_M_XID | NSTRACE_M_TUN_KEY,
 		     NSTRACE_P_DHCP);
 	filter_mac(client_mac);
@@ -312,7 +313,7 @@ START_TEST(all_criteria_must_match)
 	ck_assert_int_eq(events_for((build_dhcp4(&f, &wrap_vlan_gre, &s), &f)), 1);
 	s.eth_src = client_mac;
 	ck_assert_int_eq(events_for((build_dhcp4(&f, &wrap_vlan_gre, &s), &f)), 0);
-	probe_harness_close(&h);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -323,8 +324,9 @@ START_TEST(unmatched_leaves_no_trace)
 	struct pkt_spec s;
 
 	REQUIRE_ROOT();
-	probe_harness_open(&h, 0, PROBE_TEST_RINGBUF);
-	probe_harness_hop(&h, TEST_IFINDEX, NSTRACE_DIR_INGRESS, 5);
+	h = &own; /* maps a hop: must not leak into other tests */
+	probe_harness_open(h, 0, PROBE_TEST_RINGBUF);
+	probe_harness_hop(h, TEST_IFINDEX, NSTRACE_DIR_INGRESS, 5);
 	filter_reset(NSTRACE_M_MAC, NSTRACE_P_DHCP);
 	filter_mac(other_mac);
 	apply();
@@ -332,17 +334,17 @@ START_TEST(unmatched_leaves_no_trace)
 	build_dhcp4(&f, &wrap_plain, &s);
 	for (int i = 0; i < 10; i++)
 		ck_assert_int_eq(events_for(&f), 0);
-	st = probe_harness_stats(&h, 5);
+	st = probe_harness_stats(h, 5);
 	ck_assert_uint_eq(st.emitted, 0);
 	ck_assert_uint_eq(st.lost, 0);
-	st = probe_harness_stats(&h, 0);
+	st = probe_harness_stats(h, 0);
 	ck_assert_uint_eq(st.emitted + st.lost, 0);
 
 	filter_mac(client_mac);
 	apply();
 	ck_assert_int_eq(events_for(&f), 1);
-	ck_assert_uint_eq(probe_harness_stats(&h, 5).emitted, 1);
-	probe_harness_close(&h);
+	ck_assert_uint_eq(probe_harness_stats(h, 5).emitted, 1);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -354,13 +356,14 @@ START_TEST(filter_disabled_traces_everything)
 	struct pkt_spec s;
 
 	REQUIRE_ROOT();
-	probe_harness_open_knobs(&h, &k);
+	h = &own;
+	probe_harness_open_knobs(h, &k);
 	filter_reset(NSTRACE_M_MAC, NSTRACE_P_ARP);
 	filter_mac(other_mac);
 	apply();
 	spec_tcp(&s);
 	ck_assert_int_eq(events_for((build_tcp(&f, &wrap_plain, &s), &f)), 1);
-	probe_harness_close(&h);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -369,6 +372,8 @@ NSTRACE_SUITE(probe_filter)
 	Suite *s = suite_create("probe");
 	TCase *tc = tcase_create("filter");
 
+	tcase_add_unchecked_fixture(tc, probe_harness_shared_load,
+				    probe_harness_shared_unload);
 	tcase_add_test(tc, proto_class);
 	tcase_add_test(tc, mac_set);
 	tcase_add_test(tc, ip_set);

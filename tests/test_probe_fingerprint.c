@@ -10,12 +10,12 @@
 #include "probe_expect.h"
 #include "testlib.h"
 
-static struct probe_harness h;
+static struct probe_harness *h;
 static struct frame f;
 
 static __u64 fp_of(const struct frame *fr)
 {
-	const struct nstrace_event *e = run_one(&h, fr);
+	const struct nstrace_event *e = run_one(h, fr);
 
 	ck_assert_msg(!(e->flags & NSTRACE_F_TRUNCATED), "frame truncated");
 	ck_assert_uint_ne(e->fingerprint, 0);
@@ -36,7 +36,7 @@ START_TEST(dhcp_same_through_vlans_and_tunnels)
 	__u64 fp;
 
 	REQUIRE_ROOT();
-	probe_harness_open(&h, 0, PROBE_TEST_RINGBUF);
+	h = probe_harness_shared();
 	spec_dhcp_discover(&s);
 	build_dhcp4(&f, &wrap_plain, &s);
 	fp = fp_of(&f);
@@ -50,7 +50,7 @@ START_TEST(dhcp_same_through_vlans_and_tunnels)
 	s.ttl = 63;
 	build_dhcp4(&f, &wrap_gre, &s);
 	ck_assert_uint_eq(fp_of(&f), fp);
-	probe_harness_close(&h);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -66,7 +66,7 @@ static void check_same_across_hops_and_snat(build_fn build,
 	__u64 fp;
 
 	REQUIRE_ROOT();
-	probe_harness_open(&h, 0, PROBE_TEST_RINGBUF);
+	h = probe_harness_shared();
 	build(&f, &wrap_plain, &s);
 	fp = fp_of(&f);
 	for (size_t i = 0; i < N_WRAPS; i++) {
@@ -85,7 +85,7 @@ static void check_same_across_hops_and_snat(build_fn build,
 		s.sport = 61000;
 	build(&f, &wrap_vlan1, &s);
 	ck_assert_uint_eq(fp_of(&f), fp);
-	probe_harness_close(&h);
+	probe_harness_close(h);
 }
 
 START_TEST(tcp_same_across_hops_and_snat)
@@ -167,7 +167,7 @@ START_TEST(different_packets_differ)
 	struct pkt_spec s;
 
 	REQUIRE_ROOT();
-	probe_harness_open(&h, 0, PROBE_TEST_RINGBUF);
+	h = probe_harness_shared();
 
 	spec_dhcp_discover(&s);
 	build_dhcp4(&f, &wrap_plain, &s);
@@ -241,7 +241,7 @@ START_TEST(different_packets_differ)
 	add_fp(&set, "ARP reply", &f);
 	build_arp(&f, 1, ext_ip);
 	add_fp(&set, "ARP request, other target", &f);
-	probe_harness_close(&h);
+	probe_harness_close(h);
 }
 END_TEST
 
@@ -250,6 +250,8 @@ NSTRACE_SUITE(probe_fingerprint)
 	Suite *s = suite_create("probe");
 	TCase *tc = tcase_create("fingerprint");
 
+	tcase_add_unchecked_fixture(tc, probe_harness_shared_load,
+				    probe_harness_shared_unload);
 	tcase_add_test(tc, dhcp_same_through_vlans_and_tunnels);
 	tcase_add_test(tc, tcp_same_across_hops_and_snat);
 	tcase_add_test(tc, udp_same_across_hops_and_snat);

@@ -104,12 +104,13 @@ void check_dhcp_port_ip(struct check_ctx *c)
 	li = h->role == ROLE_DHCP_TAP ? topo_link(c->t, h->ns, h->dev) : NULL;
 	chk_ns_cmd(r, c->t, net->dhcp_ns, "ip addr show %s", li ? li->name : "");
 	if (!li) {
-		chk_detail(r, CHECK_FAIL, "no DHCP port device in %s", c->t->ns[net->dhcp_ns].ns.name);
+		chk_detail(r, CHECK_FAIL, "no DHCP port device in %s",
+			   c->t->ns[net->dhcp_ns].ns.name);
 		return;
 	}
 	if (!li->n_addrs) {
-		chk_detail(r, CHECK_FAIL, "%s has no IP address: dnsmasq, bound to it, cannot answer",
-			   li->name);
+		chk_detail(r, CHECK_FAIL,
+			   "%s has no IP address: dnsmasq, bound to it, cannot answer", li->name);
 		return;
 	}
 	for (size_t i = 0; i < li->n_addrs; i++) {
@@ -119,13 +120,14 @@ void check_dhcp_port_ip(struct check_ctx *c)
 			continue;
 		link_addr_text(&li->addrs[i], addr, sizeof(addr));
 		if (!net->dnsmasq_pid || !net->dnsmasq.n_ranges) {
-			chk_detail(r, CHECK_PASS, "%s has %s (dnsmasq's range unknown: not running)",
-				   li->name, addr);
+			chk_detail(r, CHECK_PASS,
+				   "%s has %s (dnsmasq's range unknown: not running)", li->name,
+				   addr);
 			return;
 		}
 		if (dnsmasq_conf_covering(&net->dnsmasq, ip, li->addrs[i].prefixlen)) {
-			chk_detail(r, CHECK_PASS, "%s has %s, inside dnsmasq's --dhcp-range", li->name,
-				   addr);
+			chk_detail(r, CHECK_PASS, "%s has %s, inside dnsmasq's --dhcp-range",
+				   li->name, addr);
 			return;
 		}
 	}

@@ -10,7 +10,7 @@ struct check_ctx {
 	const struct port_path *path;
 	const struct topo_port *port;
 	size_t first, last; /* hop range in scope */
-	struct check_list *out;
+	struct check_results *out;
 	int err;
 };
 

@@ -135,7 +135,8 @@ void check_device_up(struct check_ctx *c)
 
 		if (!chk_in_scope(c, i) || (!li && !(h->missing && expects_device(h->role))))
 			continue;
-		r = chk_new(c, CHK_DEVICE_UP, (int)i, "%s %s", h->netns[0] ? h->netns : h->node_name,
+		r = chk_new(c, CHK_DEVICE_UP, (int)i, "%s %s",
+			    h->netns[0] ? h->netns : h->node_name,
 			    h->dev[0] ? h->dev : role_name(h->role));
 		if (!r)
 			continue;
@@ -271,14 +272,15 @@ void check_mtu(struct check_ctx *c)
 			continue;
 		chk_ns_cmd(r, t, h->ns, "ip link show %s", li->name);
 		if (vm_li->mtu + over <= li->mtu)
-			chk_detail(r, CHECK_PASS, "MTU %u >= %u (instance) + %u (%s over IPv%c)", li->mtu,
-				   vm_li->mtu, over, h->tun_type,
+			chk_detail(r, CHECK_PASS, "MTU %u >= %u (instance) + %u (%s over IPv%c)",
+				   li->mtu, vm_li->mtu, over, h->tun_type,
 				   strchr(h->tun_local, ':') ? '6' : '4');
 		else
-			chk_detail(r, CHECK_FAIL,
-				   "MTU %u < %u (instance %s) + %u (%s over IPv%c): full-size frames "
-				   "cannot cross",
-				   li->mtu, vm_li->mtu, vm_li->name, over, h->tun_type,
-				   strchr(h->tun_local, ':') ? '6' : '4');
+			chk_detail(
+				r, CHECK_FAIL,
+				"MTU %u < %u (instance %s) + %u (%s over IPv%c): full-size frames "
+				"cannot cross",
+				li->mtu, vm_li->mtu, vm_li->name, over, h->tun_type,
+				strchr(h->tun_local, ':') ? '6' : '4');
 	}
 }

@@ -117,8 +117,9 @@ static int no_single_match(const struct topology *t, const char *query, const in
 	size_t n_near = n ? 0 : topology_near_ports(t, query, near, 5);
 
 	if (n) {
-		fprintf(stderr, "nstrace path: '%s' is ambiguous: %zu ports start with it; give more "
-				"characters:\n",
+		fprintf(stderr,
+			"nstrace path: '%s' is ambiguous: %zu ports start with it; give more "
+			"characters:\n",
 			query, n);
 		for (size_t i = 0; i < n && i < MAX_MATCHES; i++)
 			print_port_line(stderr, t, idx[i]);
@@ -155,7 +156,7 @@ static int show_port(const struct topology *t, int port, bool json)
 		log_error("out of memory planning the paths");
 		return NST_EXIT_RUNTIME;
 	}
-	code = check_list_count(&r.checks, CHECK_FAIL) ? NST_EXIT_FAULT : NST_EXIT_OK;
+	code = check_results_count(&r.checks, CHECK_FAIL) ? NST_EXIT_FAULT : NST_EXIT_OK;
 	if (json) {
 		if (print_json(path_report_json(&r)) != NST_EXIT_OK)
 			code = NST_EXIT_RUNTIME;
@@ -169,9 +170,12 @@ static int show_port(const struct topology *t, int port, bool json)
 int cmd_path(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },	   { "all", no_argument, NULL, 'a' },
-		{ "ovsdb", required_argument, NULL, 'o' }, { "state-dir", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },	   { 0 },
+		{"json", no_argument, NULL, 'j'},
+		{"all", no_argument, NULL, 'a'},
+		{"ovsdb", required_argument, NULL, 'o'},
+		{"state-dir", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	const char *ovsdb[MAX_OVSDB_PATHS];
 	struct topo_options to = { .ovsdb_paths = ovsdb };

@@ -57,17 +57,20 @@ static bool is_lease_time(const char *s)
 	return isdigit((unsigned char)s[0]);
 }
 
+/* Digits and dots with at least one dot (a bare number is a lease time). */
 static bool looks_ipv4(const char *s)
 {
-	bool digit = false;
+	bool digit = false, dot = false;
 
 	for (; *s; s++) {
 		if (isdigit((unsigned char)*s))
 			digit = true;
-		else if (*s != '.')
+		else if (*s == '.')
+			dot = true;
+		else
 			return false;
 	}
-	return digit;
+	return digit && dot;
 }
 
 static bool valid_hostname(const char *s)
@@ -486,6 +489,35 @@ void dhcp_state_free(struct dhcp_state *s)
 	free(s->nets);
 	s->nets = NULL;
 	s->n = 0;
+}
+
+int dhcp_state_add_running(struct dhcp_state *s, const struct proc_list *procs)
+{
+	for (size_t i = 0; i < procs->n; i++) {
+		const char *hosts = proc_option(&procs->items[i], "--dhcp-hostsfile", 0);
+		char state[PATH_MAX], net_dir[PATH_MAX], *slash;
+		struct dhcp_net *nets;
+		int err;
+
+		if (!proc_is(&procs->items[i], "dnsmasq") || !hosts ||
+		    !state_dir_of_hostsfile(hosts, state, sizeof(state)))
+			continue;
+		snprintf(net_dir, sizeof(net_dir), "%s", hosts);
+		slash = strrchr(net_dir, '/');
+		*slash = '\0';
+		if (dhcp_state_net(s, strrchr(net_dir, '/') + 1))
+			continue;
+		nets = realloc(s->nets, (s->n + 1) * sizeof(*nets));
+		if (!nets)
+			return -ENOMEM;
+		s->nets = nets;
+		err = dhcp_net_load(net_dir, strrchr(net_dir, '/') + 1, &nets[s->n]);
+		if (!err)
+			s->n++;
+		else if (err != -ENOENT)
+			return err;
+	}
+	return 0;
 }
 
 const struct dhcp_net *dhcp_state_net(const struct dhcp_state *s, const char *net_uuid)

@@ -99,6 +99,12 @@ enum state_dir_source dhcp_state_pick_dir(const char *cli_dir, const struct proc
 /* Load every <dir>/dhcp/<uuid>/ directory. A missing dhcp/ gives n = 0. */
 int dhcp_state_load(const char *dir, enum state_dir_source source, struct dhcp_state *out);
 void dhcp_state_free(struct dhcp_state *s);
+/*
+ * Add the networks of running dnsmasqs whose --dhcp-hostsfile lies in
+ * another state directory (<dir>/dhcp/<uuid>/host) and are not loaded yet:
+ * a dnsmasq's own files are the truth for its network.
+ */
+int dhcp_state_add_running(struct dhcp_state *s, const struct proc_list *procs);
 const char *state_dir_source_text(enum state_dir_source s);
 
 const struct dhcp_net *dhcp_state_net(const struct dhcp_state *s, const char *net_uuid);

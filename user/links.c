@@ -264,10 +264,65 @@ static int dump_addrs(int fd, struct link_list *out)
 	return nl_recv(fd, 2, RTM_NEWADDR, on_addr, out, true);
 }
 
+static int on_peer(const struct nlmsghdr *nlh, void *ctx)
+{
+	const struct ifinfomsg *ifi = NLMSG_DATA(nlh);
+	int len = nlh->nlmsg_len - NLMSG_LENGTH(sizeof(*ifi));
+	struct link_info *li = ctx;
+
+	for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == IFLA_ADDRESS && RTA_PAYLOAD(a) == 6) {
+			memcpy(li->peer_mac, RTA_DATA(a), 6);
+			li->has_peer_mac = true;
+		}
+	return 0;
+}
+
+/*
+ * A veth's peer lives in another namespace, named only by an nsid local
+ * to this one.  Its MAC, read through IFLA_TARGET_NETNSID, tells which of
+ * the namespaces we scanned it is (ifindexes repeat across namespaces).
+ */
+static void ask_peer_macs(int fd, struct link_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct link_info *li = &l->items[i];
+		struct {
+			struct nlmsghdr nlh;
+			struct ifinfomsg ifi;
+			struct rtattr ns_attr;
+			__s32 nsid;
+			struct rtattr ext_attr;
+			__u32 ext_mask;
+		} req = {
+			.nlh.nlmsg_len = sizeof(req),
+			.nlh.nlmsg_type = RTM_GETLINK,
+			.nlh.nlmsg_flags = NLM_F_REQUEST,
+			.nlh.nlmsg_seq = (__u32)(1000 + i),
+			.ifi.ifi_family = AF_UNSPEC,
+			.ifi.ifi_index = li->link,
+			.ns_attr.rta_type = IFLA_TARGET_NETNSID,
+			.ns_attr.rta_len = RTA_LENGTH(sizeof(__s32)),
+			.nsid = li->link_netnsid,
+			.ext_attr.rta_type = IFLA_EXT_MASK,
+			.ext_attr.rta_len = RTA_LENGTH(sizeof(__u32)),
+			.ext_mask = RTEXT_FILTER_SKIP_STATS,
+		};
+
+		if (li->link_netnsid < 0 || li->link <= 0 || strcmp(li->kind, "veth"))
+			continue;
+		/* An old kernel or a peer gone meanwhile: the peer stays unknown. */
+		if (!nl_send(fd, &req.nlh))
+			nl_recv(fd, req.nlh.nlmsg_seq, RTM_NEWLINK, on_peer, li, false);
+	}
+}
+
 static int dump_fd(int fd, struct link_list *out)
 {
 	int err = dump_links(fd, out);
 
+	if (!err)
+		ask_peer_macs(fd, out);
 	if (!err)
 		err = dump_addrs(fd, out);
 	if (err)

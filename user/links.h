@@ -32,6 +32,8 @@ struct link_info {
 	char kind[LINK_KIND_LEN]; /* IFLA_INFO_KIND: veth, bridge, tun, ... */
 	int link; /* IFLA_LINK: veth peer (or lower device) ifindex, 0 none */
 	int link_netnsid; /* IFLA_LINK_NETNSID: peer's namespace id, -1 none */
+	unsigned char peer_mac[6]; /* the peer's MAC, asked across namespaces */
+	bool has_peer_mac;
 	struct link_addr *addrs;
 	size_t n_addrs;
 };

@@ -147,7 +147,8 @@ static int parse_map(const json_t *v, struct kvlist *out)
 	if (!v)
 		return 0;
 	if (!json_is_array(v) || json_array_size(v) != 2 ||
-	    strcmp(json_string_value(json_array_get(v, 0)) ?: "", "map"))
+	    !json_is_string(json_array_get(v, 0)) ||
+	    strcmp(json_string_value(json_array_get(v, 0)), "map"))
 		return -EPROTO;
 	pairs = json_array_get(v, 1);
 	if (!json_is_array(pairs))
@@ -200,7 +201,8 @@ static const json_t *rows_of(const json_t *result, int t, char *err, size_t errl
 		const char *details = json_string_value(json_object_get(op, "details"));
 
 		snprintf(err, errlen, "select on %s failed: %s%s%s", table_names[t],
-			 json_string_value(e) ?: "error", details ? ": " : "", details ?: "");
+			 json_is_string(e) ? json_string_value(e) : "error", details ? ": " : "",
+			 details ? details : "");
 		return NULL;
 	}
 	if (!json_is_array(rows)) {

@@ -305,7 +305,8 @@ int ovsdb_conn_call(struct ovsdb_conn *c, const char *method, json_t *params,
 		json_decref(msg);
 	}
 	if (!err[0])
-		snprintf(err, errlen, "%s", ret == -ETIMEDOUT ? "no answer in time" : strerror(-ret));
+		snprintf(err, errlen, "%s",
+			 ret == -ETIMEDOUT ? "no answer in time" : strerror(-ret));
 	return ret;
 }
 

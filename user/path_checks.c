@@ -45,7 +45,7 @@ const char *check_status_name(enum check_status s)
 }
 
 int path_checks_run(const struct topology *t, const struct port_path *path, unsigned int mask,
-		    size_t first, size_t last, struct check_list *out)
+		    size_t first, size_t last, struct check_results *out)
 {
 	struct check_ctx c = {
 		.t = t,
@@ -62,14 +62,14 @@ int path_checks_run(const struct topology *t, const struct port_path *path, unsi
 	return c.err;
 }
 
-void check_list_free(struct check_list *l)
+void check_results_free(struct check_results *l)
 {
 	free(l->items);
 	l->items = NULL;
 	l->n = 0;
 }
 
-size_t check_list_count(const struct check_list *l, enum check_status s)
+size_t check_results_count(const struct check_results *l, enum check_status s)
 {
 	size_t n = 0;
 

@@ -55,7 +55,7 @@ struct check_result {
 	int hop; /* index of the hop in that path, -1 */
 };
 
-struct check_list {
+struct check_results {
 	struct check_result *items;
 	size_t n;
 };
@@ -67,10 +67,10 @@ struct check_list {
  * and L3 paths can share one list.  -ENOMEM only.
  */
 int path_checks_run(const struct topology *t, const struct port_path *path, unsigned int mask,
-		    size_t first, size_t last, struct check_list *out);
-void check_list_free(struct check_list *l);
+		    size_t first, size_t last, struct check_results *out);
+void check_results_free(struct check_results *l);
 /* Number of results with status s. */
-size_t check_list_count(const struct check_list *l, enum check_status s);
+size_t check_results_count(const struct check_results *l, enum check_status s);
 
 /* "dnsmasq", "host-entry", ... (stable: JSON and docs). */
 const char *check_id_name(enum check_id id);

@@ -113,7 +113,8 @@ static void tunnel_bridges(struct plan *pl, int n, int ib, int vlan, bool back)
 	__u8 dir = back ? NSTRACE_DIR_INGRESS : NSTRACE_DIR_EGRESS;
 
 	if (back) {
-		h = plan_add(pl, n, -1, bridge_name(node, tb, DEFAULT_TUN_BRIDGE), ROLE_BR_TUN, dir);
+		h = plan_add(pl, n, -1, bridge_name(node, tb, DEFAULT_TUN_BRIDGE), ROLE_BR_TUN,
+			     dir);
 		plan_tunnel(pl, h, NULL, NULL);
 		note_defaults(h, node);
 	}
@@ -128,7 +129,8 @@ static void tunnel_bridges(struct plan *pl, int n, int ib, int vlan, bool back)
 		note_defaults(h, node);
 	}
 	if (!back) {
-		h = plan_add(pl, n, -1, bridge_name(node, tb, DEFAULT_TUN_BRIDGE), ROLE_BR_TUN, dir);
+		h = plan_add(pl, n, -1, bridge_name(node, tb, DEFAULT_TUN_BRIDGE), ROLE_BR_TUN,
+			     dir);
 		plan_tunnel(pl, h, NULL, NULL);
 		note_defaults(h, node);
 		if (h && tb < 0 && node->ovsdb_ok) {
@@ -187,7 +189,8 @@ static void underlay(struct plan *pl, int n, int peer, bool back)
 		h = plan_add(pl, -1, sw_ns, sw->name, ROLE_UNDERLAY, NSTRACE_DIR_EGRESS);
 		plan_tunnel(pl, h, remote, node->tunnel_ip);
 		if (h)
-			snprintf(h->note, sizeof(h->note), "underlay switch port to %s", node->name);
+			snprintf(h->note, sizeof(h->note), "underlay switch port to %s",
+				 node->name);
 	}
 	h = plan_add(pl, n, node->ns, node->underlay_dev, ROLE_UNDERLAY,
 		     back ? NSTRACE_DIR_INGRESS : NSTRACE_DIR_EGRESS);

@@ -23,7 +23,8 @@ static json_t *hop_json(const struct path_hop *h)
 	json_object_set_new(o, "netns", str_or_null(h->netns));
 	json_object_set_new(o, "netns_path", str_or_null(h->netns_path));
 	json_object_set_new(o, "netns_cookie",
-			    h->netns_cookie ? json_integer((json_int_t)h->netns_cookie) : json_null());
+			    h->netns_cookie ? json_integer((json_int_t)h->netns_cookie)
+					    : json_null());
 	json_object_set_new(o, "device", str_or_null(h->dev));
 	json_object_set_new(o, "ifindex", h->ifindex ? json_integer(h->ifindex) : json_null());
 	json_object_set_new(o, "role", json_string(role_name(h->role)));
@@ -32,8 +33,9 @@ static json_t *hop_json(const struct path_hop *h)
 	json_object_set_new(o, "vlan", h->vlan >= 0 ? json_integer(h->vlan) : json_null());
 	if (h->has_key || h->tun_local[0])
 		json_object_set_new(o, "tunnel",
-				    json_pack("{s:o, s:o, s:o, s:o}", "type", str_or_null(h->tun_type),
-					      "key", h->has_key ? json_integer(h->tun_key) : json_null(),
+				    json_pack("{s:o, s:o, s:o, s:o}", "type",
+					      str_or_null(h->tun_type), "key",
+					      h->has_key ? json_integer(h->tun_key) : json_null(),
 					      "local_ip", str_or_null(h->tun_local), "remote_ip",
 					      str_or_null(h->tun_remote)));
 	else
@@ -57,7 +59,7 @@ static json_t *path_json(const struct port_path *p)
 			 str_or_null(p->problem), "hops", hops);
 }
 
-static json_t *checks_json(const struct check_list *l)
+static json_t *checks_json(const struct check_results *l)
 {
 	json_t *a = json_array();
 
@@ -68,8 +70,8 @@ static json_t *checks_json(const struct check_list *l)
 			a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:o}", "check",
 				     check_id_name(c->id), "status", check_status_name(c->status),
 				     "subject", c->subject, "detail", c->detail, "command",
-				     str_or_null(c->command), "path", path_kind_name(c->path), "hop",
-				     c->hop >= 0 ? json_integer(c->hop) : json_null()));
+				     str_or_null(c->command), "path", path_kind_name(c->path),
+				     "hop", c->hop >= 0 ? json_integer(c->hop) : json_null()));
 	}
 	return a;
 }
@@ -123,7 +125,8 @@ static json_t *port_json(const struct topology *t, int idx, int router)
 		json_array_append_new(ips, json_string(p->fixed_ips[i]));
 	o = json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}", "uuid",
 		      str_or_null(p->uuid), "device_prefix", p->prefix, "kind",
-		      port_kind_name(p->kind), "node", str_or_null(topo_node_name(t, p->node)),
+		      port_kind_name(p->kind), "node",
+		      str_or_null(p->node >= 0 ? t->nodes[p->node].name : NULL),
 		      "mac", str_or_null(p->mac), "fixed_ips", ips, "instance",
 		      str_or_null(p->vm_uuid), "ovs_interface", str_or_null(p->ovs_name),
 		      "iface_status", str_or_null(p->iface_status), "device", str_or_null(p->dev),
@@ -140,20 +143,20 @@ static json_t *port_json(const struct topology *t, int idx, int router)
 	else
 		json_object_set_new(o, "network", json_null());
 	if (net && net->dhcp_ns >= 0)
-		json_object_set_new(o, "dhcp_server",
-				    json_pack("{s:s, s:o, s:o}", "netns", t->ns[net->dhcp_ns].ns.name,
-					      "node",
-					      str_or_null(topo_node_name(t, t->ns[net->dhcp_ns].node)),
-					      "dnsmasq_pid",
-					      net->dnsmasq_pid ? json_integer(net->dnsmasq_pid) :
-								 json_null()));
+		json_object_set_new(
+			o, "dhcp_server",
+			json_pack("{s:s, s:o, s:o}", "netns", t->ns[net->dhcp_ns].ns.name, "node",
+				  str_or_null(topo_node_name(t, t->ns[net->dhcp_ns].node)),
+				  "dnsmasq_pid",
+				  net->dnsmasq_pid ? json_integer(net->dnsmasq_pid) : json_null()));
 	else
 		json_object_set_new(o, "dhcp_server", json_null());
 	if (router >= 0)
-		json_object_set_new(o, "router",
-				    json_pack("{s:s, s:s, s:o}", "uuid", t->routers[router].uuid,
-					      "netns", t->ns[t->routers[router].ns].ns.name, "node",
-					      str_or_null(topo_node_name(t, t->routers[router].node))));
+		json_object_set_new(
+			o, "router",
+			json_pack("{s:s, s:s, s:o}", "uuid", t->routers[router].uuid, "netns",
+				  t->ns[t->routers[router].ns].ns.name, "node",
+				  str_or_null(topo_node_name(t, t->routers[router].node))));
 	else
 		json_object_set_new(o, "router", json_null());
 	return o;
@@ -161,14 +164,14 @@ static json_t *port_json(const struct topology *t, int idx, int router)
 
 json_t *path_report_json(const struct path_report *r)
 {
-	const struct check_list *l = &r->checks;
+	const struct check_results *l = &r->checks;
 
 	return json_pack("{s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:o, s:o, s:o}", "port",
 			 port_json(r->t, r->port, r->l3.router), "dhcp_path", path_json(&r->dhcp),
 			 "l3_path", path_json(&r->l3), "checks", checks_json(l), "summary",
-			 "passed", (json_int_t)check_list_count(l, CHECK_PASS), "failed",
-			 (json_int_t)check_list_count(l, CHECK_FAIL), "unknown",
-			 (json_int_t)check_list_count(l, CHECK_UNKNOWN), "stale_namespaces",
+			 "passed", (json_int_t)check_results_count(l, CHECK_PASS), "failed",
+			 (json_int_t)check_results_count(l, CHECK_FAIL), "unknown",
+			 (json_int_t)check_results_count(l, CHECK_UNKNOWN), "stale_namespaces",
 			 stale_json(r->t), "sources", path_sources_json(r->t), "warnings",
 			 warnings_json(r->t));
 }
@@ -181,21 +184,21 @@ json_t *path_all_json(const struct topology *t)
 		int router = t->ports[i].router;
 
 		if (t->ports[i].kind == PORT_VM && t->ports[i].network >= 0)
-			router = topo_router_for_net(t, t->ports[i].network,
-						     t->ports[i].n_fixed_ips ? t->ports[i].fixed_ips[0] :
-									       NULL);
+			router = topo_router_for_net(
+				t, t->ports[i].network,
+				t->ports[i].n_fixed_ips ? t->ports[i].fixed_ips[0] : NULL);
 		json_array_append_new(ports, port_json(t, (int)i, router));
 	}
 	for (size_t n = 0; n < t->n_nodes; n++) {
 		const struct topo_node *node = &t->nodes[n];
 
 		json_array_append_new(
-			nodes, json_pack("{s:s, s:o, s:s, s:b, s:o, s:o}", "name", node->name,
-					 "netns",
-					 str_or_null(node->ns >= 0 ? t->ns[node->ns].ns.name : NULL),
-					 "ovsdb", node->endpoint.path, "ovsdb_ok", node->ovsdb_ok,
-					 "tunnel_ip", str_or_null(node->tunnel_ip), "underlay_device",
-					 str_or_null(node->underlay_dev)));
+			nodes,
+			json_pack("{s:s, s:o, s:s, s:b, s:o, s:o}", "name", node->name, "netns",
+				  str_or_null(node->ns >= 0 ? t->ns[node->ns].ns.name : NULL),
+				  "ovsdb", node->endpoint.path, "ovsdb_ok", node->ovsdb_ok,
+				  "tunnel_ip", str_or_null(node->tunnel_ip), "underlay_device",
+				  str_or_null(node->underlay_dev)));
 	}
 	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "ports", ports, "nodes", nodes,
 			 "stale_namespaces", stale_json(t), "sources", path_sources_json(t),

@@ -287,7 +287,8 @@ static void plan_external(struct plan *pl, const struct topo_port *qg)
 				continue;
 			if (!li)
 				continue;
-			plan_add(pl, qg->node, node->ns, e->name, ROLE_EXTERNAL, NSTRACE_DIR_EGRESS);
+			plan_add(pl, qg->node, node->ns, e->name, ROLE_EXTERNAL,
+				 NSTRACE_DIR_EGRESS);
 			peer = topo_veth_peer(t, node->ns, li, &peer_ns);
 			if (peer) {
 				struct path_hop *h = plan_add(pl, t->ns[peer_ns].node, peer_ns,
@@ -360,7 +361,8 @@ int path_plan(const struct topology *t, int port, enum path_kind kind, struct po
 	plan_vm_side(&pl, p);
 	if (p->network < 0) {
 		snprintf(out->problem, sizeof(out->problem),
-			 "the port's network is unknown (no net_uuid in OVSDB, MAC in no host file)");
+			 "the port's network is unknown (no net_uuid in OVSDB, MAC in no host "
+			 "file)");
 		plan_crossing(&pl, p->node, p->ovs_name, p->local_vlan, p->node, NULL, -1);
 		return pl.err;
 	}

@@ -30,7 +30,7 @@ void path_report_free(struct path_report *r)
 {
 	port_path_free(&r->dhcp);
 	port_path_free(&r->l3);
-	check_list_free(&r->checks);
+	check_results_free(&r->checks);
 }
 
 void net_local_vlans(const struct topology *t, int net, char *buf, size_t len)
@@ -78,7 +78,8 @@ void path_sources_text(FILE *out, const struct topology *t)
 
 		fprintf(out, "  OVSDB socket: %s (node %s, from %s)%s%s\n", node->endpoint.path,
 			node->name, ovsdb_source_text(node->endpoint.source),
-			node->ovsdb_ok ? "" : ": not read: ", node->ovsdb_ok ? "" : node->ovsdb_error);
+			node->ovsdb_ok ? "" : ": not read: ",
+			node->ovsdb_ok ? "" : node->ovsdb_error);
 	}
 	fprintf(out, "  DHCP state directory: %s (%s), %zu network(s)\n", t->dhcp.dir,
 		state_dir_source_text(t->dhcp.source), t->dhcp.n);
@@ -91,12 +92,12 @@ json_t *path_sources_json(const struct topology *t)
 	for (size_t n = 0; n < t->n_nodes; n++) {
 		const struct topo_node *node = &t->nodes[n];
 
-		json_array_append_new(
-			ovsdb, json_pack("{s:s, s:s, s:s, s:b, s:s?}", "socket", node->endpoint.path,
-					 "node", node->name, "source",
-					 ovsdb_source_text(node->endpoint.source), "ok",
-					 node->ovsdb_ok, "error",
-					 node->ovsdb_ok ? NULL : node->ovsdb_error));
+		json_array_append_new(ovsdb,
+				      json_pack("{s:s, s:s, s:s, s:b, s:s?}", "socket",
+						node->endpoint.path, "node", node->name, "source",
+						ovsdb_source_text(node->endpoint.source), "ok",
+						node->ovsdb_ok, "error",
+						node->ovsdb_ok ? NULL : node->ovsdb_error));
 	}
 	return json_pack("{s:I, s:o, s:{s:s, s:s, s:I}}", "namespaces", (json_int_t)t->n_ns,
 			 "ovsdb", ovsdb, "state_dir", "path", t->dhcp.dir, "source",

@@ -21,7 +21,7 @@ struct path_report {
 	int port;
 	struct port_path dhcp;
 	struct port_path l3;
-	struct check_list checks;
+	struct check_results checks;
 };
 
 struct text_style {

@@ -80,9 +80,8 @@ static size_t count_probes(const struct port_path *p)
 	return n;
 }
 
-static void print_path(FILE *out, const struct path_report *r, const struct port_path *p,
-		       const char *title, const char *target, const struct widths *w,
-		       const struct text_style *st)
+static void print_path(FILE *out, const struct port_path *p, const char *title,
+		       const char *target, const struct widths *w, const struct text_style *st)
 {
 	const char *prev_node = NULL, *prev_ns = NULL;
 
@@ -93,7 +92,8 @@ static void print_path(FILE *out, const struct path_report *r, const struct port
 		"ADDRESS", c_(st, RESET));
 	for (size_t i = 0; i < p->n; i++) {
 		const struct path_hop *h = &p->hops[i];
-		const char *node = prev_node && !strcmp(prev_node, h->node_name) ? "" : h->node_name;
+		const char *node =
+			prev_node && !strcmp(prev_node, h->node_name) ? "" : h->node_name;
 		const char *ns = prev_ns && !strcmp(prev_ns, h->netns) && !node[0] ? "" : h->netns;
 		const char *color = h->missing ? RED : (h->attachable ? GREEN : DIM);
 		char vk[64];
@@ -102,8 +102,8 @@ static void print_path(FILE *out, const struct path_report *r, const struct port
 		fprintf(out, "  %s%s%s  %-*s  %-*s  %s%-*s%s  %-*s  %-*s  %s%s%s", c_(st, color),
 			marker(st, h), c_(st, RESET), w->node, node, w->netns, ns,
 			c_(st, h->attachable ? BOLD : ""), w->dev, dev_text(h), c_(st, RESET),
-			w->role, role_name(h->role), w->vk, vk, h->ip, h->ip[0] && h->mac[0] ? " " : "",
-			h->mac);
+			w->role, role_name(h->role), w->vk, vk, h->ip,
+			h->ip[0] && h->mac[0] ? " " : "", h->mac);
 		if (h->missing || h->note[0])
 			fprintf(out, "  %s%s%s%s", c_(st, h->missing ? RED : DIM),
 				h->missing ? "MISSING " : "", h->note, c_(st, RESET));
@@ -114,7 +114,6 @@ static void print_path(FILE *out, const struct path_report *r, const struct port
 	if (p->problem[0])
 		fprintf(out, "  %s%s %s%s\n", c_(st, YELLOW), st->utf8 ? "⚠" : "!", p->problem,
 			c_(st, RESET));
-	(void)r;
 }
 
 static void print_facts(FILE *out, const struct path_report *r, const struct text_style *st)
@@ -175,7 +174,7 @@ static void print_facts(FILE *out, const struct path_report *r, const struct tex
 	}
 }
 
-static void print_checks(FILE *out, const struct check_list *l, const struct text_style *st)
+static void print_checks(FILE *out, const struct check_results *l, const struct text_style *st)
 {
 	size_t up = 0, width = 0;
 
@@ -187,8 +186,8 @@ static void print_checks(FILE *out, const struct check_list *l, const struct tex
 		up += l->items[i].id == CHK_DEVICE_UP && l->items[i].status == CHECK_PASS;
 	}
 	fprintf(out, "\n%sChecks%s  %zu passed, %zu failed, %zu unknown\n", c_(st, BOLD),
-		c_(st, RESET), check_list_count(l, CHECK_PASS), check_list_count(l, CHECK_FAIL),
-		check_list_count(l, CHECK_UNKNOWN));
+		c_(st, RESET), check_results_count(l, CHECK_PASS),
+		check_results_count(l, CHECK_FAIL), check_results_count(l, CHECK_UNKNOWN));
 	for (size_t i = 0; i < l->n; i++) {
 		const struct check_result *c = &l->items[i];
 		static const char *const word[] = { "PASS", "FAIL", "UNKN" };
@@ -207,8 +206,8 @@ static void print_checks(FILE *out, const struct check_list *l, const struct tex
 		fprintf(out, "  %s%s%s  %-*s  %s: %s\n", c_(st, colour[c->status]), word[c->status],
 			c_(st, RESET), (int)width, check_id_name(c->id), c->subject, c->detail);
 		if (c->command[0])
-			fprintf(out, "  %*s  %s$ %s%s\n", (int)width + 4, "", c_(st, DIM), c->command,
-				c_(st, RESET));
+			fprintf(out, "  %*s  %s$ %s%s\n", (int)width + 4, "", c_(st, DIM),
+				c->command, c_(st, RESET));
 	}
 }
 
@@ -240,13 +239,15 @@ void path_report_text(FILE *out, const struct path_report *r, const struct text_
 	if (p->kind == PORT_VM) {
 		measure(&r->dhcp, &w);
 		measure(&r->l3, &w);
-		fprintf(out, "\n%s%s probe point   %s no probe (inside OVS or a bridge)   %s missing%s\n",
-			c_(st, DIM), st->utf8 ? "●" : "*", st->utf8 ? "○" : "-", st->utf8 ? "✗" : "x",
-			c_(st, RESET));
+		fprintf(out,
+			"\n%s%s probe point   %s no probe (inside OVS or a bridge)   %s "
+			"missing%s\n",
+			c_(st, DIM), st->utf8 ? "●" : "*", st->utf8 ? "○" : "-",
+			st->utf8 ? "✗" : "x", c_(st, RESET));
 		snprintf(target, sizeof(target), "instance -> DHCP server");
-		print_path(out, r, &r->dhcp, "DHCP path", target, &w, st);
+		print_path(out, &r->dhcp, "DHCP path", target, &w, st);
 		snprintf(target, sizeof(target), "instance -> router -> external");
-		print_path(out, r, &r->l3, "L3 path", target, &w, st);
+		print_path(out, &r->l3, "L3 path", target, &w, st);
 		print_checks(out, &r->checks, st);
 	} else {
 		fprintf(out, "\n  %s\n", r->dhcp.problem);
@@ -273,8 +274,9 @@ void path_all_text(FILE *out, const struct topology *t, const struct text_style 
 	}
 	fprintf(out, "%sPorts%s  %zu on %zu node(s)\n", c_(st, BOLD), c_(st, RESET), t->n_ports,
 		t->n_nodes);
-	fprintf(out, "  %s%-36s  %-*s  %-*s  %-*s  %-17s  %-15s  %s%s\n", c_(st, DIM), "PORT", wkind,
-		"KIND", wnode, "NODE", wdev, "DEVICE", "MAC", "FIXED IP", "NETWORK", c_(st, RESET));
+	fprintf(out, "  %s%-36s  %-*s  %-*s  %-*s  %-17s  %-15s  %s%s\n", c_(st, DIM), "PORT",
+		wkind, "KIND", wnode, "NODE", wdev, "DEVICE", "MAC", "FIXED IP", "NETWORK",
+		c_(st, RESET));
 	for (size_t i = 0; i < t->n_ports; i++) {
 		const struct topo_port *p = &t->ports[i];
 

@@ -145,7 +145,14 @@ struct topo_options {
 
 struct topology {
 	char hostname[TOPO_NAME_LEN];
-	bool live; /* may ask the kernel (nsid queries) while building */
+	/*
+	 * The id namespace `to` has inside namespace `from` (what a veth's
+	 * IFLA_LINK_NETNSID names), -1 if none: asked only when ifindexes
+	 * alone leave a veth's peer ambiguous.  Discovery asks the kernel;
+	 * fixtures answer from a table; NULL leaves such peers unresolved.
+	 */
+	int (*nsid_of)(const struct topology *t, int from, int to);
+	void *nsid_ctx; /* for nsid_of */
 	struct proc_list procs;
 	struct topo_ns *ns;
 	size_t n_ns;

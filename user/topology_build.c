@@ -2,7 +2,7 @@
 /*
  * Model building, part one: nodes, which namespaces belong to them, veth
  * peers across namespaces, and ports.  Pure: reads only struct topology
- * (plus nsid queries when t->live).
+ * (plus t->nsid_of for ambiguous veth peers).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -95,7 +95,8 @@ static size_t peer_candidates(const struct topology *t, size_t i, const struct l
 			continue;
 		pl = links_by_index(&t->ns[j].links, li->link);
 		if (pl && pl->link == li->ifindex && pl->link_netnsid >= 0 &&
-		    !strcmp(pl->kind, li->kind)) {
+		    !strcmp(pl->kind, li->kind) &&
+		    (!li->has_peer_mac || (pl->has_mac && !memcmp(pl->mac, li->peer_mac, 6)))) {
 			if (n < max)
 				cand[n] = (int)j;
 			n++;
@@ -105,21 +106,12 @@ static size_t peer_candidates(const struct topology *t, size_t i, const struct l
 }
 
 /* Several namespaces have a matching veth (ifindexes repeat across
- * namespaces): ask the kernel which one the nsid names. */
+ * namespaces): the nsid the veth names tells which one it is. */
 static int pick_by_nsid(const struct topology *t, size_t i, int nsid, const int *cand,
 			size_t n)
 {
-	const char *paths[16];
-	int ids[16];
-
-	if (n > 16)
-		return -1;
-	for (size_t k = 0; k < n; k++)
-		paths[k] = t->ns[cand[k]].ns.path;
-	if (links_nsids(t->ns[i].ns.path, paths, n, ids))
-		return -1;
-	for (size_t k = 0; k < n; k++)
-		if (ids[k] == nsid)
+	for (size_t k = 0; k < n && t->nsid_of; k++)
+		if (t->nsid_of(t, (int)i, cand[k]) == nsid)
 			return cand[k];
 	return -1;
 }
@@ -144,8 +136,9 @@ static int resolve_peers(struct topology *t)
 			n = peer_candidates(t, i, li, cand, 16);
 			if (n == 1)
 				ns->peer_ns[k] = cand[0];
-			else if (n > 1 && t->live)
-				ns->peer_ns[k] = pick_by_nsid(t, i, li->link_netnsid, cand, n);
+			else if (n > 1)
+				ns->peer_ns[k] = pick_by_nsid(t, i, li->link_netnsid, cand,
+							      n < 16 ? n : 16);
 		}
 	}
 	return 0;
@@ -282,15 +275,21 @@ static void place_port(struct topology *t, struct topo_port *p, enum dev_role ro
 		p->native_fw = true;
 	if (!li)
 		return;
-	if (!p->mac[0] && li->has_mac)
-		fmt_mac(p->mac, li->mac);
 	if (p->kind == PORT_VM) {
 		const struct link_info *peer = topo_veth_peer(t, p->ns, li, &vm_ns);
 
 		if (peer) {
 			p->vm_ns = vm_ns;
 			STR_COPY(p->vm_dev, peer->name);
+			if (!p->mac[0] && peer->has_mac)
+				fmt_mac(p->mac, peer->mac);
 		}
+	}
+	if (!p->mac[0] && li->has_mac) {
+		fmt_mac(p->mac, li->mac);
+		/* libvirt gives a tap fe:16:3e:.. for the instance's fa:16:3e:.. */
+		if (p->kind == PORT_VM && !strncmp(p->mac, "fe:16:3e:", 9))
+			p->mac[1] = 'a';
 	}
 }
 
@@ -337,7 +336,8 @@ static int ovsdb_ports(struct topology *t)
 			if (op) {
 				p->local_vlan = op->tag;
 				p->config_vlan = parse_vlan(kvlist_get(&op->other_config, "tag"));
-				if ((v = kvlist_get(&op->other_config, "net_uuid")) && uuid_is_valid(v)) {
+				if ((v = kvlist_get(&op->other_config, "net_uuid")) &&
+				    uuid_is_valid(v)) {
 					uuid_lower(p->net_uuid, sizeof(p->net_uuid), v);
 					p->net_source = NET_SRC_OVSDB;
 				}

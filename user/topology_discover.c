@@ -72,6 +72,17 @@ static int read_ovsdb(const struct topo_options *o, struct topology *t)
 	return err;
 }
 
+/* Ask the kernel, from inside namespace `from`, which id `to` has there. */
+static int kernel_nsid(const struct topology *t, int from, int to)
+{
+	const char *path = t->ns[to].ns.path;
+	int id = -1;
+
+	if (links_nsids(t->ns[from].ns.path, &path, 1, &id))
+		return -1;
+	return id;
+}
+
 int topology_discover(const struct topo_options *o, struct topology *t)
 {
 	char dir[PATH_MAX];
@@ -79,7 +90,7 @@ int topology_discover(const struct topo_options *o, struct topology *t)
 	int err;
 
 	memset(t, 0, sizeof(*t));
-	t->live = true;
+	t->nsid_of = kernel_nsid;
 	if (gethostname(t->hostname, sizeof(t->hostname) - 1))
 		t->hostname[0] = '\0';
 	err = procs_scan(o->proc_root ? o->proc_root : "/proc", &t->procs);
@@ -99,5 +110,8 @@ int topology_discover(const struct topo_options *o, struct topology *t)
 	}
 	if (src == STATE_DIR_CLI && !t->dhcp.n)
 		topology_warn(t, "no network directories in %s/dhcp", dir);
+	/* Unless told where to look, trust each running dnsmasq's own files. */
+	if (src != STATE_DIR_CLI && dhcp_state_add_running(&t->dhcp, &t->procs))
+		return -ENOMEM;
 	return topology_build(t);
 }

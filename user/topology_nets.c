@@ -14,22 +14,48 @@
 #include "topology.h"
 #include "topology_int.h"
 
+/* The namespace at the far end of a node's underlay veth (an emulated
+ * switch): nodes whose underlays meet there share a segment.  -1 unknown. */
+static int underlay_segment(const struct topology *t, const struct topo_node *n)
+{
+	const struct link_info *li = topo_link(t, n->ns, n->underlay_dev);
+	int peer = -1;
+
+	if (li)
+		topo_veth_peer(t, n->ns, li, &peer);
+	return peer;
+}
+
+static bool node_has_ip(const struct topology *t, const struct topo_node *n, const char *ip)
+{
+	if (!strcmp(n->tunnel_ip, ip))
+		return true;
+	/* a node whose tunnels are unknown still owns its underlay address */
+	for (size_t k = 0; n->ns >= 0 && !n->tunnel_ip[0] && k < t->ns[n->ns].links.n; k++)
+		if (link_has_ip(&t->ns[n->ns].links.items[k], ip))
+			return true;
+	return false;
+}
+
+/*
+ * The node a tunnel's remote IP leads to.  Underlay addresses are unique
+ * on one deployment, but two emulated deployments on one host repeat
+ * them: then the node on the same underlay segment wins.
+ */
 static int node_of_ip(const struct topology *t, size_t self, const char *ip)
 {
-	for (size_t n = 0; n < t->n_nodes; n++)
-		if (n != self && !strcmp(t->nodes[n].tunnel_ip, ip))
-			return (int)n;
-	/* A node whose tunnels are unknown still owns its underlay address. */
-	for (size_t n = 0; n < t->n_nodes; n++) {
-		int ns = t->nodes[n].ns;
+	int seg = underlay_segment(t, &t->nodes[self]);
+	int best = -1;
 
-		if (n == self || ns < 0)
+	for (size_t n = 0; n < t->n_nodes; n++) {
+		if (n == self || !node_has_ip(t, &t->nodes[n], ip))
 			continue;
-		for (size_t k = 0; k < t->ns[ns].links.n; k++)
-			if (link_has_ip(&t->ns[ns].links.items[k], ip))
-				return (int)n;
+		if (seg >= 0 && underlay_segment(t, &t->nodes[n]) == seg)
+			return (int)n;
+		if (best < 0)
+			best = (int)n;
 	}
-	return -1;
+	return best;
 }
 
 /*
@@ -111,12 +137,13 @@ int topology_build_tunnels(struct topology *t)
 				STR_COPY(node->tunnel_ip, tun->local_ip);
 		}
 	}
+	for (size_t n = 0; n < t->n_nodes; n++)
+		find_underlay(t, &t->nodes[n]);
 	for (size_t n = 0; n < t->n_nodes; n++) {
 		struct topo_node *node = &t->nodes[n];
 
 		for (size_t k = 0; k < node->n_tunnels; k++)
 			node->tunnels[k].peer_node = node_of_ip(t, n, node->tunnels[k].remote_ip);
-		find_underlay(t, node);
 	}
 	return 0;
 }
