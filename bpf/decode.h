@@ -21,7 +21,7 @@
  * The L3 packet at off with ethertype proto. Returns the tunnel type to
  * enter (outer level only), L4_DONE, or -1 when decoding stopped.
  */
-static __always_inline int parse_l3(struct __sk_buff *skb, struct decode *d,
+static __always_inline int parse_l3(PKT_CTX *skb, struct decode *d,
 				    __u32 *off, __u16 proto, int inner)
 {
 	int l4;
@@ -55,7 +55,7 @@ static __always_inline int parse_l3(struct __sk_buff *skb, struct decode *d,
  */
 
 /* The frame inside a tunnel, from the tunnel header's payload at off. */
-__noinline int nstrace_decode_inner(struct __sk_buff *skb, struct decode *d,
+__noinline int nstrace_decode_inner(PKT_CTX *skb, struct decode *d,
 				    __u32 off, __u32 proto)
 {
 	__u16 p = proto;
@@ -71,18 +71,16 @@ __noinline int nstrace_decode_inner(struct __sk_buff *skb, struct decode *d,
 	return parse_l3(skb, d, &off, p, 1) < 0 ? -1 : 0;
 }
 
-/* Everything the filter looks at. */
-static __always_inline int decode_packet(struct __sk_buff *skb,
-					 struct decode *d)
+/*
+ * From the (outer) L3 header at off, of ethertype proto, down: what
+ * decode_packet() does after Ethernet, for packets found without one
+ * (a locally sent packet freed before it got its link-layer header).
+ */
+static __always_inline int decode_from_l3(PKT_CTX *skb, struct decode *d,
+					  __u32 off, __u16 proto)
 {
-	__u32 off = 0;
-	__u16 proto;
 	int tun;
 
-	if (parse_eth(skb, d, &off, &proto, 0)) {
-		forget_outer_headers(d);
-		return -1;
-	}
 	/* On a tunnel, off is left at the tunnel header. */
 	tun = parse_l3(skb, d, &off, proto, 0);
 	if (tun < 0 && !d->proto_class) {
@@ -98,7 +96,21 @@ static __always_inline int decode_packet(struct __sk_buff *skb,
 	return nstrace_decode_inner(skb, d, off, proto);
 }
 
-static __always_inline void read_udp_payload(struct __sk_buff *skb,
+/* Everything the filter looks at. */
+static __always_inline int decode_packet(PKT_CTX *skb,
+					 struct decode *d)
+{
+	__u32 off = 0;
+	__u16 proto;
+
+	if (parse_eth(skb, d, &off, &proto, 0)) {
+		forget_outer_headers(d);
+		return -1;
+	}
+	return decode_from_l3(skb, d, off, proto);
+}
+
+static __always_inline void read_udp_payload(PKT_CTX *skb,
 					     struct decode *d)
 {
 	__u64 payload __attribute__((aligned(8))) = 0;
@@ -152,7 +164,7 @@ static __always_inline __u64 fingerprint(const struct decode *d)
 }
 
 /* The rest of the decode, for a packet the filter kept. */
-static __always_inline void finish_decode(struct __sk_buff *skb,
+static __always_inline void finish_decode(PKT_CTX *skb,
 					  struct decode *d)
 {
 	if (d->defer & DEFER_DHCP4_OPTIONS)

@@ -44,7 +44,7 @@ struct dhcp4_buf {
  * The BOOTP header at off (UDP payload): what the filter needs. The option
  * walk for the message type waits until the filter has matched.
  */
-static __always_inline int parse_dhcp4(struct __sk_buff *skb,
+static __always_inline int parse_dhcp4(PKT_CTX *skb,
 				       struct decode *d, __u32 off)
 {
 	const struct dhcp4_buf *b;
@@ -77,7 +77,7 @@ struct dhcp4_opt_buf {
  * option, the end of the UDP payload or the bound. A packet that ends
  * before that is truncated: no message type, no fingerprint.
  */
-static __always_inline void walk_dhcp4_options(struct __sk_buff *skb,
+static __always_inline void walk_dhcp4_options(PKT_CTX *skb,
 					       struct decode *d, __u32 off)
 {
 	const struct dhcp4_opt_buf *first;
@@ -112,13 +112,13 @@ static __always_inline void walk_dhcp4_options(struct __sk_buff *skb,
 			return;
 		}
 	}
-	/* bpf_skb_load_bytes() only: its offset needs no bounds, so the
+	/* pkt_bytes() only: its offset needs no bounds, so the
 	 * verifier treats every iteration alike instead of walking each
 	 * possible path through 64 of them. */
 	for (int i = 0; i < DHCP4_MAX_OPTIONS; i++) {
 		if (off >= end)
 			break;
-		if (bpf_skb_load_bytes(skb, off, &opt, 1)) {
+		if (pkt_bytes(skb, off, &opt, 1)) {
 			truncated(d);
 			return;
 		}
@@ -128,7 +128,7 @@ static __always_inline void walk_dhcp4_options(struct __sk_buff *skb,
 		}
 		if (opt.code == DHCP4_OPT_END)
 			break;
-		if (bpf_skb_load_bytes(skb, off, &opt, 3)) {
+		if (pkt_bytes(skb, off, &opt, 3)) {
 			truncated(d);
 			return;
 		}
@@ -149,7 +149,7 @@ struct dhcp6_buf {
 	__be32 type_xid; /* msg-type (8 bits), transaction-id (24 bits) */
 } __attribute__((aligned(8)));
 
-static __always_inline int parse_dhcp6(struct __sk_buff *skb,
+static __always_inline int parse_dhcp6(PKT_CTX *skb,
 				       struct decode *d, __u32 off)
 {
 	const struct dhcp6_buf *b;

@@ -26,7 +26,7 @@ static __always_inline void set_l3_end(struct decode *d, __u32 end)
  * IPv4 at *off. Returns 1 when an L4 header follows at *off (now past the
  * options), 0 when it does not (a later fragment), -1 to stop decoding.
  */
-static __always_inline int parse_ipv4(struct __sk_buff *skb, struct decode *d,
+static __always_inline int parse_ipv4(PKT_CTX *skb, struct decode *d,
 				      __u32 *off)
 {
 	struct iphdr copy __attribute__((aligned(8)));
@@ -81,7 +81,7 @@ static __always_inline int is_ipv6_ext(__u8 nexthdr)
 }
 
 /* IPv6 at *off, extension headers walked; returns like parse_ipv4(). */
-static __always_inline int parse_ipv6(struct __sk_buff *skb, struct decode *d,
+static __always_inline int parse_ipv6(PKT_CTX *skb, struct decode *d,
 				      __u32 *off)
 {
 	struct ipv6hdr copy __attribute__((aligned(8)));

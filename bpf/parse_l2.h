@@ -32,7 +32,7 @@ static __always_inline int is_vlan_proto(__u16 proto)
  * tags never shows a partial count.
  * On success *off is past the tags and *proto the ethertype, host order.
  */
-static __always_inline int parse_eth(struct __sk_buff *skb, struct decode *d,
+static __always_inline int parse_eth(PKT_CTX *skb, struct decode *d,
 				     __u32 *off, __u16 *proto, int inner)
 {
 	const struct eth_buf *eth;
@@ -98,7 +98,7 @@ struct arp_buf {
 #define ARP_IPV4_LEN 28 /* header + two MAC and two IPv4 addresses */
 
 /* ARP for IPv4 over Ethernet; anything else is flagged unsupported. */
-static __always_inline int parse_arp(struct __sk_buff *skb, struct decode *d,
+static __always_inline int parse_arp(PKT_CTX *skb, struct decode *d,
 				     __u32 off)
 {
 	const struct arp_buf *arp;

@@ -38,7 +38,7 @@ struct udp_buf {
 	__be16 check;
 } __attribute__((aligned(8)));
 
-static __always_inline int parse_udp(struct __sk_buff *skb, struct decode *d,
+static __always_inline int parse_udp(PKT_CTX *skb, struct decode *d,
 				     __u32 *offp, int inner)
 {
 	__u32 off = *offp;
@@ -100,7 +100,7 @@ struct tcp_buf {
 
 #define TCP_FLAGS_END 14 /* bytes of the TCP header up to the flags */
 
-static __always_inline int parse_tcp(struct __sk_buff *skb, struct decode *d,
+static __always_inline int parse_tcp(PKT_CTX *skb, struct decode *d,
 				     __u32 off)
 {
 	const struct tcp_buf *tcp;
@@ -146,7 +146,7 @@ static __always_inline int icmp_is_error(__u8 type, int v6)
 }
 
 /* ICMP (v6 = 0) or ICMPv6 (v6 = 1) at off. */
-static __always_inline int parse_icmp(struct __sk_buff *skb, struct decode *d,
+static __always_inline int parse_icmp(PKT_CTX *skb, struct decode *d,
 				      __u32 off, int v6)
 {
 	const struct icmp_buf *icmp;
@@ -182,7 +182,7 @@ static __always_inline int parse_icmp(struct __sk_buff *skb, struct decode *d,
  * The L4 header at *off, after an IP header said it is l4_proto. When it
  * returns a tunnel type, *off is at the tunnel header.
  */
-static __always_inline int parse_l4(struct __sk_buff *skb, struct decode *d,
+static __always_inline int parse_l4(PKT_CTX *skb, struct decode *d,
 				    __u32 *offp, int inner)
 {
 	__u32 off = *offp;

@@ -7,11 +7,24 @@
  * also reaches paged data (tunnel inner headers often live there);
  * pkt_load() always copies. We never call bpf_skb_pull_data(): a passive
  * tracer must not change the skb.
+ *
+ * The parsers read the packet only through pkt_load(), pkt_header() and
+ * pkt_bytes() and take it as PKT_CTX *: the tc probe's struct __sk_buff by
+ * default. A program that finds packets elsewhere defines
+ * NSTRACE_PKT_KERNEL before including this file and gets PKT_CTX = struct
+ * kern_pkt (pkt_kern.h): the same parsers, decode, filter and fingerprint
+ * over a kernel skb's memory (the drop tracepoint, bpf/drop.bpf.c).
  */
 #ifndef NSTRACE_PKT_H
 #define NSTRACE_PKT_H
 
 #include "nstrace_event.h"
+
+#ifdef NSTRACE_PKT_KERNEL
+#define PKT_CTX struct kern_pkt
+#else
+#define PKT_CTX struct __sk_buff
+#endif
 
 #define ETH_P_IP 0x0800
 #define ETH_P_ARP 0x0806
@@ -95,6 +108,9 @@ static __always_inline void pkt_copy(void *to, const void *from, __u32 len)
 		*(__u8 *)(to + i) = *(const __u8 *)(from + i);
 }
 
+#ifdef NSTRACE_PKT_KERNEL
+#include "pkt_kern.h"
+#else
 /* Returns 0, or -1 when the packet ends before off + len. */
 static __always_inline int pkt_load(struct __sk_buff *skb, __u32 off,
 				    void *to, __u32 len)
@@ -126,6 +142,15 @@ static __always_inline const void *pkt_header(struct __sk_buff *skb,
 		return NULL;
 	return buf;
 }
+
+/* Copy len bytes at off without the direct-access attempt: its offset
+ * needs no bounds, which keeps loops cheap for the verifier. 0 or < 0. */
+static __always_inline long pkt_bytes(struct __sk_buff *skb, __u32 off,
+				      void *to, __u32 len)
+{
+	return bpf_skb_load_bytes(skb, off, to, len);
+}
+#endif
 
 /* A header is missing: flag it; the layer stops decoding. */
 static __always_inline int truncated(struct decode *d)

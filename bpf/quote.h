@@ -20,7 +20,7 @@ struct quoted_ip {
 	__u8 v6;
 };
 
-static __always_inline int quote_ip(struct __sk_buff *skb, __u32 off,
+static __always_inline int quote_ip(PKT_CTX *skb, __u32 off,
 				    struct quoted_ip *q)
 {
 	union {
@@ -67,7 +67,7 @@ static __always_inline int is_untraced_udp_port(__u16 port)
 }
 
 /* The fingerprint the quoted packet had when it was sent, or 0. */
-static __always_inline __u64 quote_fingerprint(struct __sk_buff *skb,
+static __always_inline __u64 quote_fingerprint(PKT_CTX *skb,
 					       __u32 off)
 {
 	struct quoted_ip q = {};

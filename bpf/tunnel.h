@@ -85,7 +85,7 @@ struct gre_buf {
 	__be16 proto;
 } __attribute__((aligned(8)));
 
-static __always_inline int parse_gre(struct __sk_buff *skb, struct decode *d,
+static __always_inline int parse_gre(PKT_CTX *skb, struct decode *d,
 				     __u32 *off, __u16 *proto)
 {
 	const struct gre_buf *gre;
@@ -123,7 +123,7 @@ struct vxlan_buf {
 	__be32 vni_reserved; /* VNI in the top 24 bits */
 } __attribute__((aligned(8)));
 
-static __always_inline int parse_vxlan(struct __sk_buff *skb,
+static __always_inline int parse_vxlan(PKT_CTX *skb,
 				       struct decode *d, __u32 *off,
 				       __u16 *proto)
 {
@@ -148,7 +148,7 @@ struct geneve_buf {
 	__be32 vni_reserved; /* VNI in the top 24 bits */
 } __attribute__((aligned(8)));
 
-static __always_inline int parse_geneve(struct __sk_buff *skb,
+static __always_inline int parse_geneve(PKT_CTX *skb,
 					struct decode *d, __u32 *off,
 					__u16 *proto)
 {
@@ -168,7 +168,7 @@ static __always_inline int parse_geneve(struct __sk_buff *skb,
 }
 
 /* The tunnel header at *off; on success *proto says what is inside. */
-static __always_inline int parse_tunnel(struct __sk_buff *skb,
+static __always_inline int parse_tunnel(PKT_CTX *skb,
 					struct decode *d, __u32 *off,
 					__u16 *proto, int type)
 {

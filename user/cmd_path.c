@@ -12,9 +12,9 @@
 #include "exit_codes.h"
 #include "log.h"
 #include "path_report.h"
+#include "port_lookup.h"
 
 #define MAX_OVSDB_PATHS 32
-#define MAX_MATCHES 16
 
 static void usage(FILE *out)
 {
@@ -85,67 +85,6 @@ static int print_json(json_t *doc)
 	return err ? NST_EXIT_RUNTIME : NST_EXIT_OK;
 }
 
-static void print_port_line(FILE *out, const struct topology *t, int i)
-{
-	const struct topo_port *p = &t->ports[i];
-
-	fprintf(out, "  %-36s  %-16s %-10s %-15s %s\n", p->uuid[0] ? p->uuid : p->prefix,
-		port_kind_name(p->kind), topo_node_name(t, p->node), p->dev,
-		p->n_fixed_ips ? p->fixed_ips[0] : "");
-}
-
-static json_t *ports_json(const struct topology *t, const int *idx, size_t n)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < n; i++) {
-		const struct topo_port *p = &t->ports[idx[i]];
-
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "uuid",
-						   p->uuid[0] ? p->uuid : p->prefix, "kind",
-						   port_kind_name(p->kind), "node",
-						   topo_node_name(t, p->node), "device", p->dev));
-	}
-	return a;
-}
-
-/* An unknown or ambiguous port: say where nstrace looked, and what is close. */
-static int no_single_match(const struct topology *t, const char *query, const int *idx,
-			   size_t n, bool json)
-{
-	int near[5];
-	size_t n_near = n ? 0 : topology_near_ports(t, query, near, 5);
-
-	if (n) {
-		fprintf(stderr,
-			"nstrace path: '%s' is ambiguous: %zu ports start with it; give more "
-			"characters:\n",
-			query, n);
-		for (size_t i = 0; i < n && i < MAX_MATCHES; i++)
-			print_port_line(stderr, t, idx[i]);
-	} else {
-		fprintf(stderr, "nstrace path: no port matches '%s'. Looked in:\n", query);
-		path_sources_text(stderr, t);
-		if (n_near) {
-			fprintf(stderr, "Near matches:\n");
-			for (size_t i = 0; i < n_near; i++)
-				print_port_line(stderr, t, near[i]);
-		} else {
-			fprintf(stderr, "No port has a similar UUID (%zu ports seen; `nstrace path "
-					"--all` lists them).\n",
-				t->n_ports);
-		}
-	}
-	if (json)
-		print_json(json_pack("{s:s, s:s, s:o, s:o}", "error",
-				     n ? "ambiguous port prefix" : "unknown port", "query", query,
-				     n ? "candidates" : "near_matches",
-				     n ? ports_json(t, idx, n < MAX_MATCHES ? n : MAX_MATCHES) :
-					 ports_json(t, near, n_near),
-				     "sources", path_sources_json(t)));
-	return NST_EXIT_USAGE;
-}
-
 static int show_port(const struct topology *t, int port, bool json)
 {
 	struct text_style st = stdout_style();
@@ -182,7 +121,7 @@ int cmd_path(int argc, char **argv)
 	bool json = false, all = false;
 	const char *query = NULL;
 	struct topology t;
-	int idx[MAX_MATCHES], c, n, code;
+	int c, n, code;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -219,14 +158,8 @@ int cmd_path(int argc, char **argv)
 		usage(stderr);
 		return NST_EXIT_USAGE;
 	}
-	if (query && !uuid_prefix_is_valid(query, UUID_MIN_PREFIX)) {
-		fprintf(stderr,
-			"nstrace path: '%s' is not a port UUID; expected "
-			"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (hex digits) or a prefix of it of at "
-			"least %d characters, e.g. 1bbe7c60\n",
-			query, UUID_MIN_PREFIX);
+	if (query && !port_query_valid(query, "path"))
 		return NST_EXIT_USAGE;
-	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "nstrace path: needs root, to enter network namespaces and read "
 				"the OVSDB socket; run it with sudo\n");
@@ -249,11 +182,16 @@ int cmd_path(int argc, char **argv)
 		else
 			path_all_text(stdout, &t, &st);
 	} else {
-		n = topology_match_port(&t, query, idx, MAX_MATCHES);
-		if (n == 1)
-			code = show_port(&t, idx[0], json);
-		else
-			code = no_single_match(&t, query, idx, n < 0 ? 0 : (size_t)n, json);
+		json_t *error;
+
+		n = port_lookup(&t, query, "path", json ? &error : NULL);
+		if (n >= 0) {
+			code = show_port(&t, n, json);
+		} else {
+			code = NST_EXIT_USAGE;
+			if (json)
+				print_json(error);
+		}
 	}
 	topology_free(&t);
 	return code;

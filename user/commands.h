@@ -18,5 +18,6 @@ struct command {
 int cmd_watch(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_path(int argc, char **argv);
+int cmd_dhcp(int argc, char **argv);
 
 #endif

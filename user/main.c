@@ -11,6 +11,7 @@ static const struct command commands[] = {
 	{ "watch", "print every matching packet on the given devices", cmd_watch },
 	{ "cleanup", "remove probes left behind by a killed nstrace", cmd_cleanup },
 	{ "path", "a port's DHCP and L3 hops, namespaces, nodes and checks", cmd_path },
+	{ "dhcp", "where a VM's DHCP stops, why, and what to check next", cmd_dhcp },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* nstrace dhcp: where a VM's DHCP stops, why, and what to check next. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "dhcp_analyse.h"
+#include "event_print.h"
+#include "exit_codes.h"
+#include "filter_args.h"
+#include "log.h"
+#include "names.h"
+#include "path_checks.h"
+#include "port_lookup.h"
+#include "sg_counters.h"
+#include "timeline_print.h"
+#include "trace_print.h"
+#include "trace_session.h"
+#include "verdict_print.h"
+
+#define MAX_OVSDB_PATHS 32
+#define DHCP_RINGBUF (4ull << 20) /* DHCP is a handful of packets */
+#define DHCP_IDLE_NS 1000000000ull /* a message crosses the path in ms */
+#define DEFAULT_TIMEOUT_MS 60000ull
+
+struct dhcp_opts {
+	const char *port;
+	unsigned long long timeout_ms;
+	unsigned long long count;
+	bool json;
+	enum attach_mode mode;
+	struct topo_options topo;
+	const char *ovsdb[MAX_OVSDB_PATHS];
+};
+
+/* What the trace's hooks and the verdicts need. */
+struct dhcp_run {
+	const struct dhcp_opts *o;
+	const struct topology *t;
+	const struct topo_port *port;
+	const struct port_path *path;
+	struct trace_session *s;
+	struct dhcp_analyser an;
+	__u64 mono_to_wall_ns;
+	bool color;
+	/* The port's security-group counters, at the start and per verdict. */
+	char sg_ns_path[PATH_MAX];
+	char sg_exec[PATH_MAX + 32];
+	bool sg_known;
+	struct ipt_snapshot sg_before;
+	size_t faults;
+	bool output_closed;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: nstrace dhcp PORT [--timeout SEC] [--count N] [--json]\n"
+		"                         [--ovsdb PATH]... [--state-dir DIR] [--attach MODE]\n"
+		"\n"
+		"Find where a VM's DHCP stops, why, and what to check next.  nstrace finds the\n"
+		"port's DHCP path (as `nstrace path` shows it), attaches an observing probe to\n"
+		"every hop it can see on every node (VM tap, qvb, qvo, the underlay devices\n"
+		"with the network's tunnel key, the DHCP port in qdhcp-<network>) and to the\n"
+		"kernel's packet drops, filtered to the port's MAC and DHCP, then waits for\n"
+		"the VM to ask for an address.  Trigger it from the VM's console:\n"
+		"`sudo dhclient eth0` or `sudo udhcpc -i eth0`.\n"
+		"\n"
+		"It follows each transaction (xid + client MAC) through DISCOVER, OFFER,\n"
+		"REQUEST and ACK, prints a timeline per message (every hop crossed, its node,\n"
+		"namespace, device, direction, VLAN or tunnel key, microseconds since the\n"
+		"first hop and since the previous one), then a verdict: completed, dropped\n"
+		"(with the kernel's reason), lost between two hops (and what lies between),\n"
+		"request never seen, reply never sent; and the runbook checks around that\n"
+		"place, each with the command to see it yourself.\n"
+		"\n"
+		"  PORT              the VM's port UUID, or a prefix of at least 8 characters\n"
+		"  -t, --timeout SEC stop after SEC seconds (default 60; decimals allowed)\n"
+		"  -c, --count N     stop after N transactions concluded (default 1)\n"
+		"  -j, --json        JSON Lines: every event, every timeline, then one\n"
+		"                    {\"type\":\"verdict\"} per transaction (docs/events-json.md)\n"
+		"      --ovsdb PATH  OVSDB unix socket (repeatable); as in `nstrace path`\n"
+		"      --state-dir DIR  the DHCP agent's state_path; as in `nstrace path`\n"
+		"      --attach MODE auto (default), tcx or clsact\n"
+		"  -h, --help        this help\n"
+		"\n"
+		"Exit codes:\n"
+		"  0  the DHCP exchange completed (an ACK reached the VM)\n"
+		"  1  a fault was found (the verdict says where and why)\n"
+		"  2  bad input: malformed or unknown port, not a VM's port, bad option\n"
+		"  3  no DHCP message of the port before the timeout\n"
+		"  4  not root, or the kernel lacks BTF / tcx / the kfree_skb tracepoint\n"
+		"  5  a run-time failure\n"
+		"\n"
+		"Examples:\n"
+		"  nstrace dhcp 1bbe7c60                 # then run dhclient in the VM\n"
+		"  nstrace dhcp 1bbe7c60 --timeout 120 --json | jq 'select(.type==\"verdict\")'\n"
+		"\n"
+		"Ctrl-C ends the trace early with a verdict on what was seen.  Nothing stays\n"
+		"attached, however nstrace ends.  Guide: docs/dhcp.md.\n");
+}
+
+static int parse_seconds(const char *arg, unsigned long long *ms)
+{
+	char *end;
+	double sec;
+
+	errno = 0;
+	sec = strtod(arg, &end);
+	if (errno || *end || !(sec > 0) || sec > 31536000)
+		return -EINVAL;
+	*ms = (unsigned long long)(sec * 1000 + 0.5);
+	if (!*ms)
+		*ms = 1;
+	return 0;
+}
+
+enum { OPT_OVSDB = 256, OPT_STATE_DIR, OPT_ATTACH };
+
+static int parse_args(int argc, char **argv, struct dhcp_opts *o)
+{
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "ovsdb", required_argument, NULL, OPT_OVSDB },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "attach", required_argument, NULL, OPT_ATTACH },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:c:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (parse_seconds(optarg, &o->timeout_ms)) {
+				log_error("bad --timeout '%s': expected seconds above 0, e.g. 30",
+					  optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'c':
+			if (parse_uint(optarg, 1000000, &o->count) || !o->count) {
+				log_error("bad --count '%s': expected a number of transactions "
+					  "above 0",
+					  optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case OPT_OVSDB:
+			if (o->topo.n_ovsdb_paths == MAX_OVSDB_PATHS) {
+				log_error("at most %d --ovsdb paths", MAX_OVSDB_PATHS);
+				return -EINVAL;
+			}
+			o->ovsdb[o->topo.n_ovsdb_paths++] = optarg;
+			break;
+		case OPT_STATE_DIR:
+			o->topo.state_dir = optarg;
+			break;
+		case OPT_ATTACH:
+			if (!strcmp(optarg, "auto")) {
+				o->mode = ATTACH_AUTO;
+			} else if (!strcmp(optarg, "tcx")) {
+				o->mode = ATTACH_TCX;
+			} else if (!strcmp(optarg, "clsact")) {
+				o->mode = ATTACH_CLSACT;
+			} else {
+				log_error("bad --attach '%s': expected auto, tcx or clsact", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'h':
+			return 1;
+		case ':':
+			log_error("option '%s' needs a value", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			log_error("unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc)
+		o->port = argv[optind++];
+	if (!o->port || optind < argc) {
+		log_error("give one PORT: the VM's port UUID or a prefix of it");
+		return -EINVAL;
+	}
+	return port_query_valid(o->port, "dhcp") ? 0 : -EINVAL;
+}
+
+static __u64 clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+/* ---- the verdict and its checks ------------------------------------------ */
+
+static json_t *verdict_extra(const struct dhcp_txn *x)
+{
+	char xid[16], mac[MAC_STR_LEN];
+	json_t *o, *ids = json_array();
+
+	for (size_t i = 0; x && i < x->n_msgs; i++)
+		json_array_append_new(ids, json_pack("{s:s, s:I, s:b, s:i}", "msg",
+						     dhcp_msg_label(x->msgs[i].type), "timeline",
+						     (json_int_t)x->msgs[i].t->id, "reached_end",
+						     x->msgs[i].c.reached_end, "probe_points_seen",
+						     x->msgs[i].c.n_seen));
+	if (!x)
+		return json_pack("{s:o}", "messages", ids);
+	snprintf(xid, sizeof(xid), "0x%08x", x->xid);
+	o = json_pack("{s:s, s:s, s:o}", "xid", xid, "client", fmt_mac(mac, x->chaddr),
+		      "messages", ids);
+	return o;
+}
+
+static void print_verdict(struct dhcp_run *r, const struct dhcp_txn *x, const struct verdict *v)
+{
+	struct check_results cr = { 0 };
+	struct verdict_checks checks = { 0 };
+	struct ipt_snapshot after;
+
+	if (path_checks_run(r->t, r->path, CHK_DHCP_SET, v->check_first, v->check_last, &cr) ||
+	    verdict_checks_add_path(&checks, &cr))
+		log_warn("out of memory running the checks");
+	if (r->sg_known) {
+		ipt_snapshot_read(r->sg_ns_path, "neutron-openvswi-", &after);
+		if (sg_checks(&r->sg_before, &after, r->port->uuid, topo_node_name(r->t, r->port->node),
+			      r->sg_exec, &checks))
+			log_warn("out of memory reading the security-group counters");
+		/* The next verdict counts from here. */
+		ipt_snapshot_free(&r->sg_before);
+		r->sg_before = after;
+	}
+	if (r->o->json) {
+		verdict_print_json(stdout, v, &checks, verdict_extra(x));
+	} else {
+		fputc('\n', stdout);
+		verdict_print_text(stdout, v, &checks, r->color);
+	}
+	fflush(stdout);
+	r->faults += verdict_is_fault(v->status);
+	check_results_free(&cr);
+	verdict_checks_free(&checks);
+}
+
+static void on_conclude(void *ctx, const struct dhcp_txn *x)
+{
+	struct dhcp_run *r = ctx;
+
+	trace_status_clear(r->s);
+	print_verdict(r, x, &x->verdict);
+}
+
+/* ---- trace hooks -------------------------------------------------------- */
+
+static void on_event(void *ctx, const struct nstrace_event *e, const struct hop *hop,
+		     bool on_path)
+{
+	struct dhcp_run *r = ctx;
+
+	(void)on_path;
+	if (r->o->json)
+		event_print_json(stdout, e, hop, e->ts_ns + r->mono_to_wall_ns);
+}
+
+static void on_timeline(void *ctx, const struct timeline *t)
+{
+	struct dhcp_run *r = ctx;
+	char title[128], mac[MAC_STR_LEN];
+
+	if (r->o->json) {
+		timeline_print_json(stdout, t, r->s->hops);
+	} else if (t->app.app == NSTRACE_APP_DHCP4) {
+		snprintf(title, sizeof(title), "%s xid 0x%08x for %s",
+			 dhcp_msg_label(t->app.dhcp_msg), t->app.xid, fmt_mac(mac, t->app.chaddr));
+		fputc('\n', stdout);
+		trace_timeline_text(stdout, t, r->s->hops, title);
+	}
+	fflush(stdout);
+	if (dhcp_analyser_add(&r->an, t) == -ENOMEM)
+		log_warn("out of memory: a timeline was not analysed");
+}
+
+static bool tick(void *ctx, __u64 now_ns)
+{
+	struct dhcp_run *r = ctx;
+
+	if (ferror(stdout)) {
+		r->output_closed = true; /* the reader went away */
+		return true;
+	}
+	return dhcp_analyser_poll(&r->an, now_ns, false) >= r->o->count;
+}
+
+static void status(void *ctx, char *buf, size_t len)
+{
+	dhcp_analyser_status(&((struct dhcp_run *)ctx)->an, buf, len);
+}
+
+/* ---- set-up ------------------------------------------------------------- */
+
+/* The filter: the port's MAC, DHCP, and inside tunnels its network's key. */
+static int build_filter(const struct topology *t, const struct topo_port *p,
+			struct nstrace_filter *f)
+{
+	const char *type = p->network >= 0 ? t->nets[p->network].network_type : p->network_type;
+	const char *seg = p->network >= 0 ? t->nets[p->network].segmentation_id :
+					     p->segmentation_id;
+	char msg[256];
+
+	memset(f, 0, sizeof(*f));
+	if (filter_add_mac(f, p->mac, msg, sizeof(msg)) ||
+	    filter_add_proto(f, "dhcp", msg, sizeof(msg))) {
+		log_error("port %s: %s", p->uuid, msg);
+		return -EINVAL;
+	}
+	if ((!strcmp(type, "gre") || !strcmp(type, "vxlan") || !strcmp(type, "geneve")) &&
+	    seg[0] && filter_set_tun_key(f, seg, msg, sizeof(msg)))
+		log_warn("segmentation id '%s' of port %s: %s; tunnelled packets are not "
+			 "filtered by key",
+			 seg, p->uuid, msg);
+	return 0;
+}
+
+/* Where the port's security groups live: its node's namespace. */
+static void sg_setup(struct dhcp_run *r)
+{
+	const struct topology *t = r->t;
+	const struct topo_node *n;
+	const struct topo_ns *ns;
+
+	if (r->port->node < 0 || !r->port->hybrid)
+		return;
+	n = &t->nodes[r->port->node];
+	if (n->ns < 0)
+		return;
+	ns = &t->ns[n->ns];
+	snprintf(r->sg_ns_path, sizeof(r->sg_ns_path), "%s", ns->ns.is_self ? "" : ns->ns.path);
+	ns_exec_prefix(&ns->ns, r->sg_exec, sizeof(r->sg_exec));
+	ipt_snapshot_read(r->sg_ns_path, "neutron-openvswi-", &r->sg_before);
+	r->sg_known = true;
+}
+
+static void print_header(const struct dhcp_run *r)
+{
+	const struct topology *t = r->t;
+	const struct topo_port *p = r->port;
+	const struct topo_network *net = p->network >= 0 ? &t->nets[p->network] : NULL;
+	FILE *out = r->o->json ? stderr : stdout;
+
+	fprintf(out, "nstrace dhcp: port %s, VM port on %s, MAC %s\n", p->uuid,
+		topo_node_name(t, p->node), p->mac);
+	if (net)
+		fprintf(out, "  network %s (%s %s), DHCP server %s\n", net->uuid,
+			net->network_type, net->segmentation_id,
+			net->dhcp_ns >= 0 ? t->ns[net->dhcp_ns].ns.name : "not found on this host");
+	if (r->path->problem[0])
+		fprintf(out, "  path: %s\n", r->path->problem);
+}
+
+static int exit_code_for(int err)
+{
+	switch (err) {
+	case -ENOENT:
+	case -ENODEV:
+	case -EINVAL:
+		return NST_EXIT_USAGE;
+	case -EPERM:
+	case -EACCES:
+	case -EOPNOTSUPP:
+		return NST_EXIT_ENV;
+	default:
+		return NST_EXIT_RUNTIME;
+	}
+}
+
+static const char *end_text(enum trace_end end)
+{
+	switch (end) {
+	case TRACE_END_TIMEOUT:
+		return "--timeout passed";
+	case TRACE_END_SIGNAL:
+		return "stopped by a signal";
+	default:
+		return "done";
+	}
+}
+
+static int trace(struct dhcp_run *r, struct port_path *path)
+{
+	struct trace_session s;
+	struct trace_opts to = {
+		.t = r->t,
+		.path = path,
+		.mode = r->o->mode,
+		.drops = true,
+		.snaplen = NSTRACE_SNAPLEN_DEFAULT,
+		.ringbuf_bytes = DHCP_RINGBUF,
+		.timeout_ms = r->o->timeout_ms,
+		.idle_ns = DHCP_IDLE_NS,
+		.status_line = isatty(STDERR_FILENO),
+		.hint = "trigger it in the VM: `sudo dhclient eth0` or `sudo udhcpc -i eth0`",
+	};
+	struct trace_hooks hooks = {
+		.ctx = r,
+		.on_event = on_event,
+		.on_timeline = on_timeline,
+		.tick = tick,
+		.status = status,
+	};
+	enum trace_end end;
+	char msg[512];
+	int err, rc;
+
+	if (build_filter(r->t, r->port, &to.filter))
+		return NST_EXIT_USAGE;
+	sg_setup(r);
+	r->s = &s;
+	err = trace_session_start(&s, &to, msg, sizeof(msg));
+	if (err) {
+		log_error("%s", msg);
+		trace_session_close(&s);
+		return exit_code_for(err);
+	}
+	fprintf(stderr, "nstrace: attached %d probes on %d devices in %llu ms (%s) + drop "
+			"tracepoint; waiting for DHCP from %s\n",
+		trace_session_points(&s), s.n_targets, s.attach_ms, attach_mode_name(s.attach.mode),
+		r->port->mac);
+	log_info("probes loaded in %llu ms, attached in %llu ms", s.load_ms,
+		 s.attach_ms - s.load_ms);
+	r->mono_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	if (dhcp_analyser_init(&r->an, r->t, path, &s.places, drop_reason_name)) {
+		log_error("out of memory");
+		trace_session_close(&s);
+		return NST_EXIT_RUNTIME;
+	}
+	r->an.on_conclude = on_conclude;
+	r->an.ctx = r;
+	end = trace_session_run(&s, &hooks, &err);
+	if (end == TRACE_END_SIGNAL)
+		log_info("stopping on %s", strsignal(s.signo));
+	trace_session_finish(&s);
+	dhcp_analyser_poll(&r->an, clock_ns(CLOCK_MONOTONIC), true);
+	if (!r->an.n_txns && !r->output_closed) {
+		struct verdict v;
+
+		dhcp_verdict_none(&r->an, &v);
+		print_verdict(r, NULL, &v);
+	}
+	fprintf(stderr, "nstrace: %s: %llu events (%llu off the path), %lld lost, %zu "
+			"transaction%s\n",
+		end_text(end), (unsigned long long)s.events, (unsigned long long)s.off_path,
+		s.lost < 0 ? 0 : s.lost, r->an.n_txns, r->an.n_txns == 1 ? "" : "s");
+	if (err) {
+		log_error("reading events failed: %s", strerror(-err));
+		rc = NST_EXIT_RUNTIME;
+	} else if (!r->an.n_txns) {
+		rc = NST_EXIT_NO_TRAFFIC;
+	} else {
+		rc = r->faults ? NST_EXIT_FAULT : NST_EXIT_OK;
+	}
+	dhcp_analyser_free(&r->an);
+	trace_session_close(&s);
+	return rc;
+}
+
+static int dhcp(struct dhcp_opts *o)
+{
+	struct dhcp_run r = { .o = o };
+	struct port_path path = { 0 };
+	struct topology t;
+	json_t *error = NULL;
+	const char *nc = getenv("NO_COLOR");
+	int idx, rc;
+
+	if (geteuid() != 0) {
+		log_error("needs root, to attach probes, enter network namespaces and read the "
+			  "OVSDB socket; run it with sudo");
+		return NST_EXIT_ENV;
+	}
+	o->topo.ovsdb_paths = o->ovsdb;
+	rc = topology_discover(&o->topo, &t);
+	if (rc) {
+		log_error("discovery failed: %s", strerror(-rc));
+		topology_free(&t);
+		return NST_EXIT_RUNTIME;
+	}
+	for (size_t i = 0; i < t.n_warnings; i++)
+		log_warn("%s", t.warnings[i]);
+	idx = port_lookup(&t, o->port, "dhcp", o->json ? &error : NULL);
+	if (idx < 0) {
+		if (error) {
+			json_object_set_new(error, "type", json_string("error"));
+			json_dumpf(error, stdout, JSON_COMPACT);
+			fputc('\n', stdout);
+			json_decref(error);
+		}
+		topology_free(&t);
+		return NST_EXIT_USAGE;
+	}
+	if (t.ports[idx].kind != PORT_VM) {
+		log_error("port %s is a %s port; nstrace dhcp traces a VM's port (the DHCP client)",
+			  t.ports[idx].uuid, port_kind_name(t.ports[idx].kind));
+		topology_free(&t);
+		return NST_EXIT_USAGE;
+	}
+	if (path_plan(&t, idx, PATH_DHCP, &path)) {
+		log_error("out of memory planning the path");
+		topology_free(&t);
+		return NST_EXIT_RUNTIME;
+	}
+	r.t = &t;
+	r.port = &t.ports[idx];
+	r.path = &path;
+	r.color = isatty(STDOUT_FILENO) && !(nc && nc[0]);
+	print_header(&r);
+	rc = trace(&r, &path);
+	ipt_snapshot_free(&r.sg_before);
+	port_path_free(&path);
+	topology_free(&t);
+	return rc;
+}
+
+int cmd_dhcp(int argc, char **argv)
+{
+	struct dhcp_opts o = { .timeout_ms = DEFAULT_TIMEOUT_MS, .count = 1 };
+	int err = parse_args(argc, argv, &o);
+
+	if (err > 0) {
+		usage(stdout);
+		return NST_EXIT_OK;
+	}
+	if (err < 0) {
+		fprintf(stderr, "run `nstrace dhcp --help` for the options and examples\n");
+		return NST_EXIT_USAGE;
+	}
+	/* Lines reach a pipe (jq, a test) as they are printed. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return dhcp(&o);
+}

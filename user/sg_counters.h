@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Security-group evidence: the packet counters of a port's iptables
+ * chains (the hybrid driver's neutron-openvswi-{i,o,s}<port>) read with
+ * `iptables-save -c` in the compute node's namespace before and after a
+ * trace; rules whose counters rose say what the security group did to the
+ * traced packets, a DROP among them says it dropped them.
+ */
+#ifndef NSTRACE_SG_COUNTERS_H
+#define NSTRACE_SG_COUNTERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <linux/types.h>
+
+#include "verdict_print.h"
+
+#define IPT_CHAIN_MAX 32 /* the kernel's limit is 29 characters */
+#define SG_PORT_PREFIX 10 /* port UUID characters in a chain name */
+
+struct ipt_rule {
+	char chain[IPT_CHAIN_MAX];
+	char *spec; /* the rule after "-A CHAIN " */
+	unsigned int nth; /* among identical rules of the chain, from 0 */
+	__u64 pkts, bytes;
+};
+
+struct ipt_snapshot {
+	struct ipt_rule *rules;
+	size_t n;
+	int err; /* -errno when it could not be read */
+};
+
+/* Rules of the filter table whose chain starts with prefix, from
+ * `iptables-save -c` text. -ENOMEM only. */
+int ipt_parse(const char *text, const char *prefix, struct ipt_snapshot *out);
+/* Run iptables-save -c -t filter in the namespace (ns_path "" = ours);
+ * failures are kept in out->err. */
+void ipt_snapshot_read(const char *ns_path, const char *prefix, struct ipt_snapshot *out);
+void ipt_snapshot_free(struct ipt_snapshot *s);
+
+/* The port's chain of kind 'i', 'o' or 's': neutron-openvswi-o1234567890. */
+void sg_chain_name(char *buf, size_t len, char kind, const char *port_uuid);
+
+/*
+ * One "sg-counters" check per chain of the port whose rules counted
+ * packets between before and after (failed when one of them drops:
+ * DROP, REJECT or the fallback chain), or one passed check saying none
+ * did.  where: the node, for the subject; exec_prefix: what runs a
+ * command in its namespace ("ip netns exec NS ").  -ENOMEM only.
+ */
+int sg_checks(const struct ipt_snapshot *before, const struct ipt_snapshot *after,
+	      const char *port_uuid, const char *where, const char *exec_prefix,
+	      struct verdict_checks *out);
+
+#endif
