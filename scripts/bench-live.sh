@@ -18,9 +18,11 @@
 #   every-snap0       every-text with --snaplen 0 (no packet bytes copied)
 #   every-ring4m      every-text with --ringbuf 4M (a ring that fits in cache)
 #
-# The configurations alternate within each round, so a noisy neighbour hits
-# them alike; ratios are per round against that round's untraced run, and
-# the medians over the rounds are reported.
+# Every traced run sits between two untraced runs and its ratio is taken
+# against their mean, so that the machine's speed, which drifts on a shared
+# host, is nearly the same for both sides of the ratio; the medians over the
+# rounds are reported.  The ratio of each untraced run to the one before
+# it is reported too (as "untraced"): the noise of the measurement itself.
 #
 # The sender is pinned to CPU 0, the receiver and the tracers to CPU 1: on
 # a veth pair the whole packet path (both tc hooks, the receive side) runs
@@ -35,8 +37,8 @@
 #
 #   scripts/bench-live.sh [-d SECONDS] [-r ROUNDS] [-c "CONFIG ..."]
 #
-# The first configuration is the baseline of the ratios: keep "untraced"
-# first when choosing.
+# -c chooses the traced configurations; "untraced" runs between them
+# always, as the baseline.
 #
 # Prints "RESULT live ..." (medians, and the 25th-75th percentile of the
 # per-round ratios to show the noise) and "TARGET live ... PASS|FAIL".
@@ -49,14 +51,14 @@ cd "$(dirname "$0")/.."
 NSTRACE=${NSTRACE:-build/nstrace}
 UDPFLOOD=${UDPFLOOD:-build/bench/udpflood}
 SECONDS_PER_RUN=2
-ROUNDS=9
+ROUNDS=7
 PORT=9000
 ABSENT_MAC=02:00:5e:00:00:99 # no device in the pair has it
 EMPTY_OBJ=${EMPTY_OBJ:-build/bpf/empty.bpf.o}
-CONFIGS="untraced empty-hooks match-nothing every-text every-json tcpdump"
+CONFIGS="empty-hooks match-nothing every-text every-json tcpdump"
 
 usage() {
-	echo "usage: $0 [-d SECONDS_PER_RUN] [-r ROUNDS] [-c \"untraced CONFIG ...\"]" >&2
+	echo "usage: $0 [-d SECONDS_PER_RUN] [-r ROUNDS] [-c \"CONFIG ...\"]" >&2
 	exit 2
 }
 
@@ -70,7 +72,7 @@ while getopts "d:r:c:h" opt; do
 done
 [[ $SECONDS_PER_RUN =~ ^[0-9]+$ && $SECONDS_PER_RUN -ge 1 ]] || usage
 [[ $ROUNDS =~ ^[0-9]+$ && $ROUNDS -ge 1 ]] || usage
-KNOWN=" untraced empty-hooks match-nothing every-text every-json every-snap0 every-ring4m tcpdump "
+KNOWN=" empty-hooks match-nothing every-text every-json every-snap0 every-ring4m tcpdump "
 for cfg in $CONFIGS; do
 	[[ $KNOWN == *" $cfg "* ]] || { echo "bench-live: unknown configuration '$cfg'" >&2; usage; }
 done
@@ -196,9 +198,23 @@ start_tracer() {
 	TRACER_TICKS0=$(tracer_cpu_ticks) # loading and attaching are not per event
 }
 
-# stop_tracer CONFIG: stop them; what they captured / lost goes to $TMP/note.
+# settle: until the tracers stop using CPU (nstrace has drained its ring
+# buffer), at most 5 s, so that every event is either delivered or lost.
+settle() {
+	local i last=-1 now
+	for i in $(seq 25); do
+		now=$(tracer_cpu_ticks)
+		[ "$now" = "$last" ] && return 0
+		last=$now
+		sleep 0.2
+	done
+}
+
+# stop_tracer CONFIG PACKETS_SENT: stop them; what they captured / lost
+# goes to $TMP/note.
 stop_tracer() {
 	local pid rc=0 ticks
+	settle
 	ticks=$(tracer_cpu_ticks)
 	for pid in "${TRACERS[@]}"; do
 		# SIGTERM, not SIGINT: a background job of a script ignores SIGINT.
@@ -221,13 +237,17 @@ stop_tracer() {
 			"$TMP/tcpdump-tx.err" "$TMP/tcpdump-rx.err" >"$TMP/note"
 		;;
 	*)
-		# "nstrace: N events, M lost": add the lost share and the CPU
-		# time nstrace spent per event delivered (stream + renderer).
-		awk -v cpu="$((ticks - TRACER_TICKS0))" -v hz="$(getconf CLK_TCK)" \
+		# "nstrace: N events, M lost": add the lost share, the CPU time
+		# nstrace spent per event delivered (stream + renderer), and
+		# the events neither delivered nor counted lost (should be 0;
+		# a packet passes two hooks, vtx egress and vrx ingress).
+		awk -v cpu="$((ticks - TRACER_TICKS0))" -v hz="$(getconf CLK_TCK)" -v sent="$2" \
+			-v per_pkt="$([ "$1" = match-nothing ] && echo 0 || echo 2)" \
 			'/^nstrace: [0-9]+ events, [0-9]+ lost/ {e = $2; l = $4; line = $0}
 			END {printf "%s (%.1f %% lost", line, (e + l > 0 ? 100 * l / (e + l) : 0);
 				if (e > 0) printf ", %.2f us cpu/event", 1e6 * cpu / hz / e;
-				print ")"}' "$TMP/nstrace.err" >"$TMP/note"
+				printf ", %d unaccounted)\n", per_pkt * sent - e - l}' \
+			"$TMP/nstrace.err" >"$TMP/note"
 		;;
 	esac
 	[ "$rc" -eq 0 ] || [ "$rc" -eq 143 ] || { echo "bench-live: $1 tracer failed (exit $rc)" >&2; exit 5; }
@@ -255,7 +275,7 @@ rx_counter() {
 one_run() {
 	local cfg=$1 recv_pid rx0 rx1 sent received secs cpu t0 t1 w0 w1
 	start_tracer "$cfg"
-	ip netns exec "$NS_RX" taskset -c 1 "$UDPFLOOD" recv "$PORT" $((SECONDS_PER_RUN + 1)) \
+	ip netns exec "$NS_RX" taskset -c 1 "$UDPFLOOD" recv "$PORT" "$SECONDS_PER_RUN.5" \
 		>"$TMP/recv.out" &
 	recv_pid=$!
 	PIDS+=("$recv_pid")
@@ -270,8 +290,8 @@ one_run() {
 	rx1=$(rx_counter)
 	wait "$recv_pid"
 	forget "$recv_pid"
-	stop_tracer "$cfg"
 	sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$TMP/send.out")
+	stop_tracer "$cfg" "$sent"
 	secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "$TMP/send.out")
 	cpu=$(sed -n 's/.*cpu_seconds=\([0-9.]*\).*/\1/p' "$TMP/send.out")
 	received=$(sed -n 's/^received=\([0-9]*\)/\1/p' "$TMP/recv.out")
@@ -282,43 +302,67 @@ one_run() {
 			(c > 0 ? s / c : 0), 100 * tr / hz / (ww[2] - ww[1]), n}' >"$TMP/run"
 }
 
-# percentile P: of the numbers on stdin, linear between neighbours.
+# percentile P [FORMAT]: of the numbers on stdin, linear between
+# neighbours, printed with FORMAT (default %.0f).
 percentile() {
-	sort -g | awk -v p="$1" '{v[NR] = $1}
+	sort -g | awk -v p="$1" -v fmt="${2:-%.0f}" '{v[NR] = $1}
 		END {x = 1 + (NR - 1) * p / 100; i = int(x);
-			print (i < NR ? v[i] + (x - i) * (v[i + 1] - v[i]) : v[NR])}'
-}
-
-median() {
-	percentile 50
+			printf fmt "\n", (i < NR ? v[i] + (x - i) * (v[i + 1] - v[i]) : v[NR])}'
 }
 
 setup
 echo "bench-live: veth pair $NS_TX/vtx -> $NS_RX/vrx, UDP 18-byte payload (60-byte frames)," \
 	"$SECONDS_PER_RUN s per run, $ROUNDS rounds; tracers on both ends"
 
+# ratio A B: A / B with three decimals.
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}'
+}
+
+# show ROUND CONFIG RATIO CPU_RATIO RUN_FILE: print one run.
+show() {
+	local pps sent_pps dev_pps per_cpu tracer_cpu note
+	read -r pps sent_pps dev_pps per_cpu tracer_cpu note <"$5"
+	printf 'round %d %-13s %7s pkt/s ratio %5s | %7s pkt/cpu-s ratio %5s | device rx %7s pkt/s | tracer cpu %3s %% | %s\n' \
+		"$1" "$2" "$pps" "$3" "$per_cpu" "$4" "$dev_pps" "$tracer_cpu" "$note"
+}
+
+# Each traced run sits between two untraced runs and is compared with
+# their mean, so slow drifts of the machine's speed cancel out.  The ratio
+# of each untraced run to the one before it is the noise of the measurement
+# itself: it is what the "untraced" lines report.
 for round in $(seq "$ROUNDS"); do
-	base= base_cpu=
+	one_run untraced
+	read -r base _ _ base_cpu _ <"$TMP/run"
+	show "$round" untraced - - "$TMP/run"
 	for cfg in $CONFIGS; do
 		one_run "$cfg"
-		read -r pps sent_pps dev_pps per_cpu tracer_cpu note <"$TMP/run"
-		[ -n "$base" ] || { base=$pps; base_cpu=$per_cpu; }
-		ratio=$(awk -v a="$pps" -v b="$base" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')
-		cpu_ratio=$(awk -v a="$per_cpu" -v b="$base_cpu" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')
-		echo "$cfg $pps $ratio $per_cpu $cpu_ratio $tracer_cpu" >>"$TMP/results"
-		printf 'round %d %-13s %7s pkt/s ratio %s | %7s pkt/cpu-s ratio %s | device rx %7s pkt/s | tracer cpu %3s %% | %s\n' \
-			"$round" "$cfg" "$pps" "$ratio" "$per_cpu" "$cpu_ratio" "$dev_pps" "$tracer_cpu" "$note"
+		mv "$TMP/run" "$TMP/traced"
+		read -r pps _ _ per_cpu tracer_cpu _ <"$TMP/traced"
+		one_run untraced
+		read -r next _ _ next_cpu _ <"$TMP/run"
+		r=$(ratio "$pps" "$(awk -v a="$base" -v b="$next" 'BEGIN {print (a + b) / 2}')")
+		rc=$(ratio "$per_cpu" "$(awk -v a="$base_cpu" -v b="$next_cpu" 'BEGIN {print (a + b) / 2}')")
+		show "$round" "$cfg" "$r" "$rc" "$TMP/traced"
+		echo "$cfg $pps $r $per_cpu $rc $tracer_cpu" >>"$TMP/results"
+		r=$(ratio "$next" "$base")
+		rc=$(ratio "$next_cpu" "$base_cpu")
+		show "$round" untraced "$r" "$rc" "$TMP/run"
+		echo "untraced $next $r $next_cpu $rc 0" >>"$TMP/results"
+		base=$next base_cpu=$next_cpu
 	done
 done
 
 # column CONFIG N [P]: percentile P (default the median) of column N of
-# that configuration's runs.
+# that configuration's runs; columns 3 and 5 are ratios.
 column() {
-	awk -v c="$1" -v n="$2" '$1 == c {print $n}' "$TMP/results" | percentile "${3:-50}"
+	local fmt=%.0f
+	[ "$2" = 3 ] || [ "$2" = 5 ] && fmt=%.3f
+	awk -v c="$1" -v n="$2" '$1 == c {print $n}' "$TMP/results" | percentile "${3:-50}" "$fmt"
 }
 
 declare -A RATIO
-for cfg in $CONFIGS; do
+for cfg in untraced $CONFIGS; do
 	RATIO[$cfg]=$(column "$cfg" 3)
 	echo "RESULT live config=$cfg rounds=$ROUNDS median_pps=$(column "$cfg" 2)" \
 		"median_ratio=${RATIO[$cfg]} ratio_p25=$(column "$cfg" 3 25) ratio_p75=$(column "$cfg" 3 75)" \

@@ -8,6 +8,7 @@
 #   build/bench/ring_drain   events/s from the ring buffer to user space
 #   scripts/bench-live.sh    veth flood: untraced / nstrace / tcpdump
 #   bench/discovery.sh       topology discovery time
+#   bench/dhcp-bench.sh      nstrace dhcp: attach time, cost on a DHCP exchange
 #
 # Exit status: non-zero when a benchmark could not run (missing binary,
 # not root, a tool that failed).  A missed target is printed as FAIL but
@@ -52,6 +53,11 @@ if [ -f bench/discovery.sh ]; then
 	bench discovery bash bench/discovery.sh
 else
 	echo "== discovery: bench/discovery.sh not present, skipped"
+fi
+if [ -f bench/dhcp-bench.sh ]; then
+	bench dhcp bash bench/dhcp-bench.sh
+else
+	echo "== dhcp: bench/dhcp-bench.sh not present, skipped"
 fi
 
 echo

@@ -176,7 +176,8 @@ static int parse_args(int argc, char **argv, struct dhcp_opts *o)
 			} else if (!strcmp(optarg, "clsact")) {
 				o->mode = ATTACH_CLSACT;
 			} else {
-				log_error("bad --attach '%s': expected auto, tcx or clsact", optarg);
+				log_error("bad --attach '%s': expected auto, tcx or clsact",
+					  optarg);
 				return -EINVAL;
 			}
 			break;
@@ -239,8 +240,8 @@ static void print_verdict(struct dhcp_run *r, const struct dhcp_txn *x, const st
 		log_warn("out of memory running the checks");
 	if (r->sg_known) {
 		ipt_snapshot_read(r->sg_ns_path, "neutron-openvswi-", &after);
-		if (sg_checks(&r->sg_before, &after, r->port->uuid, topo_node_name(r->t, r->port->node),
-			      r->sg_exec, &checks))
+		if (sg_checks(&r->sg_before, &after, r->port->uuid,
+			      topo_node_name(r->t, r->port->node), r->sg_exec, &checks))
 			log_warn("out of memory reading the security-group counters");
 		/* The next verdict counts from here. */
 		ipt_snapshot_free(&r->sg_before);
@@ -414,7 +415,7 @@ static int trace(struct dhcp_run *r, struct port_path *path)
 		.timeout_ms = r->o->timeout_ms,
 		.idle_ns = DHCP_IDLE_NS,
 		.status_line = isatty(STDERR_FILENO),
-		.hint = "trigger it in the VM: `sudo dhclient eth0` or `sudo udhcpc -i eth0`",
+		.hint = "in the VM: sudo dhclient eth0 (or udhcpc -i eth0)",
 	};
 	struct trace_hooks hooks = {
 		.ctx = r,
@@ -437,12 +438,13 @@ static int trace(struct dhcp_run *r, struct port_path *path)
 		trace_session_close(&s);
 		return exit_code_for(err);
 	}
-	fprintf(stderr, "nstrace: attached %d probes on %d devices in %llu ms (%s) + drop "
-			"tracepoint; waiting for DHCP from %s\n",
-		trace_session_points(&s), s.n_targets, s.attach_ms, attach_mode_name(s.attach.mode),
-		r->port->mac);
-	log_info("probes loaded in %llu ms, attached in %llu ms", s.load_ms,
-		 s.attach_ms - s.load_ms);
+	fprintf(stderr, "nstrace: attached %d probes on %d devices in %llu ms (%s)%s; waiting "
+			"for DHCP from %s\n",
+		trace_session_points(&s), s.n_targets, s.attach_ms, trace_session_mode(&s),
+		s.drop ? " + kfree_skb drop probe" : "", r->port->mac);
+	log_info("tc probe loaded in %llu ms, then attached (and the drop probe loaded) in "
+		 "%llu ms",
+		 s.load_ms, s.attach_ms - s.load_ms);
 	r->mono_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 	if (dhcp_analyser_init(&r->an, r->t, path, &s.places, drop_reason_name)) {
 		log_error("out of memory");
@@ -505,9 +507,12 @@ static int dhcp(struct dhcp_opts *o)
 	idx = port_lookup(&t, o->port, "dhcp", o->json ? &error : NULL);
 	if (idx < 0) {
 		if (error) {
-			json_object_set_new(error, "type", json_string("error"));
-			json_dumpf(error, stdout, JSON_COMPACT);
+			json_t *line = json_pack("{s:s}", "type", "error");
+
+			json_object_update(line, error);
+			json_dumpf(line, stdout, JSON_COMPACT);
 			fputc('\n', stdout);
+			json_decref(line);
 			json_decref(error);
 		}
 		topology_free(&t);

@@ -144,7 +144,7 @@ void dhcp_analyser_status(const struct dhcp_analyser *a, char *buf, size_t len)
 			break;
 		}
 	if (!x || !x->n_msgs) {
-		snprintf(buf, len, "waiting for a DHCP DISCOVER or REQUEST from the VM");
+		snprintf(buf, len, "waiting for DHCP from the VM");
 		return;
 	}
 	m = &x->msgs[x->n_msgs - 1];

@@ -78,12 +78,15 @@ static void at_point(struct verdict *v, const struct journey *j, size_t k)
 static void completed(const struct dhcp_analyser *a, const struct dhcp_txn *x,
 		      const struct dhcp_msg *ack, struct verdict *v, struct sbuf *sb)
 {
+	__u64 ns = ack->c.furthest_ts - x->first_ts;
+
 	v->status = VERDICT_COMPLETED;
 	subject(v, x, DHCP_ACK);
 	at_point(v, &a->back, a->back.n - 1);
-	sb_printf(sb, "the ACK reached %s (%s) ", v->where.dev, v->where.node);
-	text_usec(sb, ack->c.furthest_ts - x->first_ts);
-	sb_printf(sb, " us after the transaction's first message: the VM has its lease");
+	sb_printf(sb, "the ACK reached %s (%s) %llu.%03llu ms after the transaction's first "
+		      "message: the VM has its lease",
+		  v->where.dev, v->where.node, (unsigned long long)(ns / 1000000),
+		  (unsigned long long)(ns / 1000 % 1000));
 	/* The server's side: dnsmasq and the lease it wrote. */
 	if (a->out.n)
 		v->check_first = v->check_last = (size_t)a->out.pts[a->out.n - 1].hop;
@@ -96,9 +99,9 @@ static void refused(const struct dhcp_analyser *a, const struct dhcp_txn *x,
 	subject(v, x, m->type);
 	if (m->type == DHCP_NAK) {
 		at_point(v, &a->back, 0);
-		sb_printf(sb, "the DHCP server (%s in %s) answered NAK: it refuses the address "
-			      "the VM asked for (a lease from elsewhere, or its host entry changed); "
-			      "the VM starts over with a DISCOVER",
+		sb_printf(sb, "the DHCP server (%s in %s) answered NAK: it refuses the "
+			      "address the VM asked for (a lease from elsewhere, or its host "
+			      "entry changed); the VM starts over with a DISCOVER",
 			  v->where.dev, v->where.netns);
 	} else {
 		at_point(v, &a->out, 0);
@@ -122,7 +125,8 @@ static void no_answer(const struct dhcp_analyser *a, const struct dhcp_txn *x,
 		v->drop_reason = req->c.drop_reason;
 		v->drop_location = req->c.drop_location;
 		v->check_first = v->check_last = (size_t)req->c.drop_hop;
-		sb_printf(sb, "the %s reached %s in %s on %s, where the kernel dropped it (%s)",
+		sb_printf(sb, "the %s reached %s in namespace %s (node %s), where the kernel "
+			      "dropped it (%s)",
 			  dhcp_msg_label(req->type), v->where.dev, v->where.netns, v->where.node,
 			  name ? name : "unknown reason");
 		if (name && (!strcmp(name, "NO_SOCKET") || !strcmp(name, "NOT_SPECIFIED")))
@@ -132,9 +136,10 @@ static void no_answer(const struct dhcp_analyser *a, const struct dhcp_txn *x,
 	}
 	v->status = VERDICT_NO_REPLY;
 	at_point(v, j, j->n - 1);
-	sb_printf(sb, "the %s reached %s in %s on %s and no %s came back: dnsmasq received it and "
-		      "stayed silent (the port's MAC missing from its host file, an address outside "
-		      "its range, its port without an address: see the checks)",
+	sb_printf(sb, "the %s reached %s in namespace %s (node %s) and no %s came back: dnsmasq "
+		      "received it and "
+		      "stayed silent (the port's MAC missing from its host file, an address "
+		      "outside its range, its port without an address: see the checks)",
 		  dhcp_msg_label(req->type), v->where.dev, v->where.netns, v->where.node,
 		  dhcp_msg_label(reply_to(req->type)));
 }
@@ -201,7 +206,8 @@ void dhcp_txn_verdict(const struct dhcp_analyser *a, const struct dhcp_txn *x,
 			v->status = VERDICT_COMPLETED;
 			subject(v, x, req->type);
 			at_point(v, &a->out, a->out.n - 1);
-			sb_printf(&sb, "the VM released its lease and the RELEASE reached the server");
+			sb_printf(&sb, "the VM released its lease and the RELEASE reached the "
+				       "server");
 			return;
 		}
 		no_answer(a, x, req, v, &sb);

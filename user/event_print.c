@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -63,32 +65,93 @@ int event_summary_packet(char *buf, size_t len, const struct nstrace_event *e)
 	return (int)sb.pos;
 }
 
-static void fmt_local_time(char *buf, size_t len, __u64 wall_ns)
+#define HMS_LEN 8 /* "HH:MM:SS" */
+
+/*
+ * "HH:MM:SS.uuuuuu". localtime_r() and a printf per event cost more than
+ * the rest of the line: the HH:MM:SS part is formatted once per second
+ * (events come in time order, mostly within the same second) and the
+ * microseconds are added with plain digit arithmetic.
+ */
+static void fmt_local_time(char *buf, __u64 wall_ns)
 {
+	static char hms[HMS_LEN + 1] = "??:??:??";
+	static time_t hms_sec = -1;
 	time_t sec = (time_t)(wall_ns / 1000000000ull);
+	unsigned int usec = (unsigned int)(wall_ns % 1000000000ull / 1000);
 	struct tm tm;
 
-	if (!localtime_r(&sec, &tm)) {
-		snprintf(buf, len, "??:??:??.??????");
-		return;
+	if (sec != hms_sec) {
+		if (localtime_r(&sec, &tm))
+			snprintf(hms, sizeof(hms), "%02u:%02u:%02u",
+				 (unsigned int)tm.tm_hour % 60u,
+				 (unsigned int)tm.tm_min % 60u,
+				 (unsigned int)tm.tm_sec % 61u);
+		else
+			memcpy(hms, "??:??:??", sizeof(hms));
+		hms_sec = sec;
 	}
-	snprintf(buf, len, "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min,
-		 tm.tm_sec, (unsigned int)(wall_ns % 1000000000ull / 1000));
+	memcpy(buf, hms, HMS_LEN);
+	buf[HMS_LEN] = '.';
+	for (int i = HMS_LEN + 6; i > HMS_LEN; i--) {
+		buf[i] = (char)('0' + usec % 10);
+		usec /= 10;
+	}
+	buf[HMS_LEN + 7] = '\0';
 }
 
 void event_print_text(FILE *out, const struct nstrace_event *e,
 		      const struct hop *hop, __u64 wall_ns)
 {
-	char when[32], label[HOP_LABEL_MAX];
-	char summary[SUMMARY_MAX];
+	char line[HMS_LEN + 8 + HOP_LABEL_MAX + HOP_LABEL_WIDTH + 8 + SUMMARY_MAX];
+	const char *dir = dir_text(e->dir);
+	size_t pos, n, dir_len = strlen(dir);
 	struct sbuf sb;
 
-	fmt_local_time(when, sizeof(when), wall_ns);
-	sb_init(&sb, label, sizeof(label));
+	/* One buffer, one fwrite: "when label(padded) dir(padded) summary". */
+	fmt_local_time(line, wall_ns);
+	pos = HMS_LEN + 7;
+	line[pos++] = ' ';
+	sb_init(&sb, line + pos, HOP_LABEL_MAX);
 	text_hop_label(&sb, hop, e->ifindex, e->netns_cookie);
-	event_summary(summary, sizeof(summary), e);
-	fprintf(out, "%s %-*s %-3s %s\n", when, HOP_LABEL_WIDTH, label,
-		dir_text(e->dir), summary);
+	/* sb.pos counts what did not fit too, like snprintf(). */
+	n = sb.pos < HOP_LABEL_MAX ? sb.pos : HOP_LABEL_MAX - 1;
+	pos += n;
+	for (; n < HOP_LABEL_WIDTH; n++)
+		line[pos++] = ' ';
+	line[pos++] = ' ';
+	memcpy(line + pos, dir, dir_len);
+	pos += dir_len;
+	for (n = dir_len; n < 3; n++)
+		line[pos++] = ' ';
+	line[pos++] = ' ';
+	n = (size_t)event_summary(line + pos, SUMMARY_MAX, e);
+	pos += n < SUMMARY_MAX ? n : SUMMARY_MAX - 1;
+	line[pos++] = '\n';
+	fwrite(line, 1, pos, out);
+}
+
+/* Serialise into a buffer and write the line at once: json_dumpf() goes
+ * through many small stdio writes. */
+static void print_json_line(FILE *out, const json_t *o)
+{
+	char stack_buf[2048];
+	size_t n = json_dumpb(o, stack_buf, sizeof(stack_buf) - 1, JSON_COMPACT);
+	char *buf = stack_buf;
+
+	if (!n)
+		return;
+	if (n >= sizeof(stack_buf)) {
+		buf = malloc(n + 1);
+		if (!buf || json_dumpb(o, buf, n, JSON_COMPACT) != n) {
+			free(buf);
+			return;
+		}
+	}
+	buf[n] = '\n';
+	fwrite(buf, 1, n + 1, out);
+	if (buf != stack_buf)
+		free(buf);
 }
 
 void event_print_json(FILE *out, const struct nstrace_event *e,
@@ -114,7 +177,6 @@ void event_print_json(FILE *out, const struct nstrace_event *e,
 	if (has_packet(e))
 		json_add_packet(o, &d.addrs, &d.app);
 	json_add_drop(o, &d.drop);
-	json_dumpf(o, out, JSON_COMPACT);
-	fputc('\n', out);
+	print_json_line(out, o);
 	json_decref(o);
 }

@@ -172,7 +172,8 @@ int sg_checks(const struct ipt_snapshot *before, const struct ipt_snapshot *afte
 		int err = before->err ? before->err : after->err;
 
 		c.status = CHECK_UNKNOWN;
-		snprintf(c.detail, sizeof(c.detail), "cannot read the counters with iptables-save: %s",
+		snprintf(c.detail, sizeof(c.detail),
+			 "cannot read the counters with iptables-save: %s",
 			 err == -ENOENT ? "iptables-save is not installed" : strerror(-err));
 		return verdict_checks_add(out, &c);
 	}

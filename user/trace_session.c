@@ -260,11 +260,14 @@ int trace_session_points(const struct trace_session *s)
 	return s->attach.n_points;
 }
 
-/* The drop probe loads on a second thread while the tc links attach:
- * its verification and their RCU grace periods overlap. */
+const char *trace_session_mode(const struct trace_session *s)
+{
+	return attach_mode_name(s->attached ? s->attach.mode : s->o.mode);
+}
+
+/* The drop probe, loaded on a thread of its own. */
 struct drop_loader {
 	struct trace_session *s;
-	pthread_t thread;
 	int err;
 	char msg[256];
 };
@@ -278,15 +281,28 @@ static void *load_drop(void *arg)
 	return NULL;
 }
 
+static void stop_attach(struct trace_session *s)
+{
+	if (s->attached)
+		attach_session_stop(&s->attach);
+	s->attached = false;
+}
+
+/*
+ * The tc links, while the drop probe loads on a thread of its own: its
+ * verification runs during their RCU grace periods (each tcx link waits
+ * for one, under the RTNL lock, so the links themselves go one by one).
+ */
 static int attach_all(struct trace_session *s, const struct attach_probe *probe, char *msg,
 		      size_t len)
 {
 	struct drop_loader dl = { .s = s };
 	bool threaded = false;
+	pthread_t thread;
 	int err;
 
 	if (s->o.drops) {
-		threaded = !pthread_create(&dl.thread, NULL, load_drop, &dl);
+		threaded = !pthread_create(&thread, NULL, load_drop, &dl);
 		if (!threaded)
 			load_drop(&dl);
 	}
@@ -294,18 +310,15 @@ static int attach_all(struct trace_session *s, const struct attach_probe *probe,
 				   s->hops, msg, len);
 	s->attached = !err;
 	if (threaded)
-		pthread_join(dl.thread, NULL);
-	if (!err && dl.err) {
-		snprintf(msg, len, "%s", dl.msg);
-		err = dl.err;
-	}
+		pthread_join(thread, NULL);
+	/* Without drop reasons the trace still says where packets stop. */
+	if (!err && dl.err)
+		log_warn("%s; tracing without the kernel's drop reasons", dl.msg);
 	if (err) {
 		size_t l = strlen(msg);
 
 		snprintf(msg + l, len - l, "; nothing is attached");
-		if (s->attached)
-			attach_session_stop(&s->attach);
-		s->attached = false;
+		stop_attach(s);
 	}
 	return err;
 }
@@ -388,7 +401,7 @@ static int term_width(void)
 	return 80;
 }
 
-/* "[  3.2s] 18 probes on 9 devices + drops | waiting for ... | hint". */
+/* "[  3.2s] waiting for ... | hint | 18 probes on 9 devices + drops". */
 static void status_draw(struct trace_session *s, __u64 now)
 {
 	char what[256] = "", line[1024];
@@ -396,10 +409,11 @@ static void status_draw(struct trace_session *s, __u64 now)
 
 	if (s->hooks && s->hooks->status)
 		s->hooks->status(s->hooks->ctx, what, sizeof(what));
-	snprintf(line, sizeof(line), "[%5.1fs] %d probes on %d devices%s | %s%s%s",
-		 (double)(now - s->start_ns) / 1e9, s->attach.n_points, s->n_targets,
-		 s->drop ? " + drops" : "", what, s->o.hint ? " | " : "",
-		 s->o.hint ? s->o.hint : "");
+	/* Most important first: a narrow terminal cuts the end. */
+	snprintf(line, sizeof(line), "[%5.1fs] %s%s%s | %d probes on %d devices%s",
+		 (double)(now - s->start_ns) / 1e9, what, s->o.hint ? " | " : "",
+		 s->o.hint ? s->o.hint : "", trace_session_points(s), s->n_targets,
+		 s->drop ? " + drops" : "");
 	/* One line: a wrapped line could not be redrawn in place. */
 	if ((int)strlen(line) >= width)
 		line[width - 1] = '\0';
@@ -437,9 +451,12 @@ enum trace_end trace_session_run(struct trace_session *s, const struct trace_hoo
 		if (ev == LOOP_TIMEOUT)
 			return TRACE_END_TIMEOUT;
 		if (now >= next_lost) {
+			/* A warning must not land on the status line; it is
+			 * redrawn right after, so nothing flickers. */
 			trace_status_clear(s);
 			stream_check_lost(&s->stream);
 			next_lost = now + LOST_CHECK_MS * 1000000ull;
+			s->status_next_ns = now;
 		}
 		if (s->o.status_line && now >= s->status_next_ns) {
 			status_draw(s, now);
@@ -451,10 +468,7 @@ enum trace_end trace_session_run(struct trace_session *s, const struct trace_hoo
 void trace_session_finish(struct trace_session *s)
 {
 	trace_status_clear(s);
-	if (s->attached) {
-		attach_session_stop(&s->attach);
-		s->attached = false;
-	}
+	stop_attach(s);
 	drop_probe_detach(s->drop);
 	s->drop = NULL;
 	if (s->stream_open) {
@@ -470,8 +484,7 @@ void trace_session_finish(struct trace_session *s)
 void trace_session_close(struct trace_session *s)
 {
 	trace_status_clear(s);
-	if (s->attached)
-		attach_session_stop(&s->attach);
+	stop_attach(s);
 	drop_probe_detach(s->drop);
 	if (s->stream_open)
 		stream_close(&s->stream);

@@ -114,8 +114,10 @@ enum trace_end trace_session_run(struct trace_session *s, const struct trace_hoo
 void trace_session_finish(struct trace_session *s);
 void trace_session_close(struct trace_session *s);
 
-/* Probe points (attached hooks) and devices. */
+/* Probe points (attached hooks): two per device. */
 int trace_session_points(const struct trace_session *s);
+/* "tcx" or "clsact": how the probes are attached. */
+const char *trace_session_mode(const struct trace_session *s);
 /* Erase the status line before printing to the terminal. */
 void trace_status_clear(struct trace_session *s);
 

@@ -274,8 +274,8 @@ void verdict_between(const struct port_path *path, int a, int b, char *buf, size
 		sb_printf(&sb, "%s", first ? "" : ", then ");
 		first = false;
 		if (h->role == ROLE_QBR)
-			sb_printf(&sb, "the qbr bridge %s and its iptables security-group chains on "
-				  "node %s", h->dev, hop_site(h));
+			sb_printf(&sb, "the qbr bridge %s and its iptables security-group "
+				  "chains on node %s", h->dev, hop_site(h));
 		else
 			sb_printf(&sb, "%s (%s) on %s", h->dev, role_name(h->role), hop_site(h));
 	}
@@ -315,10 +315,11 @@ static void ovs_flow(struct sbuf *sb, const struct timeline_hop *h)
 				    a->l4_proto == 1  ? "icmp" :
 							"ip";
 
-		sb_printf(sb, ",%s,nw_src=%s,nw_dst=%s", proto,
-			  fmt_ip(s, NSTRACE_L3_IPV4, a->saddr), fmt_ip(d, NSTRACE_L3_IPV4, a->daddr));
-		if (a->has_ports)
-			sb_printf(sb, ",tp_src=%u,tp_dst=%u", a->sport, a->dport);
+		sb_printf(sb, ",%s,nw_src=%s,nw_dst=%s", proto, fmt_ip(s, NSTRACE_L3_IPV4, a->saddr),
+			  fmt_ip(d, NSTRACE_L3_IPV4, a->daddr));
+		/* ofproto/trace wants the protocol's own port fields. */
+		if (a->has_ports && (a->l4_proto == 17 || a->l4_proto == 6))
+			sb_printf(sb, ",%s_src=%u,%s_dst=%u", proto, a->sport, proto, a->dport);
 	} else if (a->l3_family == NSTRACE_L3_ARP) {
 		sb_printf(sb, ",arp");
 	}
@@ -354,7 +355,8 @@ void verdict_ofproto_trace(const struct topology *t, const struct port_path *pat
 			snprintf(rundir, sizeof(rundir), "%.*s", (int)(slash - sock), sock);
 	}
 	/* The default run directory needs no OVS_RUNDIR. */
-	if (rundir[0] && strcmp(rundir, "/run/openvswitch") && strcmp(rundir, "/var/run/openvswitch"))
+	if (rundir[0] && strcmp(rundir, "/run/openvswitch") &&
+	    strcmp(rundir, "/var/run/openvswitch"))
 		sb_printf(&sb, "OVS_RUNDIR=%s ", rundir);
 	sb_printf(&sb, "ovs-appctl ofproto/trace %s 'in_port=%s", path->hops[bridge].dev, in->dev);
 	if (tunnel >= 0 && in->has_key)
@@ -364,6 +366,22 @@ void verdict_ofproto_trace(const struct topology *t, const struct port_path *pat
 	if (h)
 		ovs_flow(&sb, h);
 	sb_printf(&sb, "'");
+}
+
+/* " in namespace NS (node N)", the node left out when named alike. */
+static void place_words(struct sbuf *sb, const struct verdict_place *p)
+{
+	sb_printf(sb, " in namespace %s", p->netns[0] ? p->netns : "-");
+	if (p->node[0] && strcmp(p->node, p->netns) && strcmp(p->node, "-"))
+		sb_printf(sb, " (node %s)", p->node);
+}
+
+/* The VM's side of a hybrid plug: tap, qbr, qvb (the iptables bridge). */
+static bool is_port_side(const struct port_path *path, int hop)
+{
+	enum dev_role r = hop >= 0 && (size_t)hop < path->n ? path->hops[hop].role : ROLE_UNKNOWN;
+
+	return r == ROLE_TAP || r == ROLE_QBR || r == ROLE_QVB;
 }
 
 static void check_range(struct verdict *v, int a, int b)
@@ -391,9 +409,13 @@ void verdict_from_crossing(const struct topology *t, const struct journey *j,
 		v->has_drop = true;
 		v->drop_reason = c->drop_reason;
 		v->drop_location = c->drop_location;
-		sb_printf(&sb, "the kernel dropped it at %s in %s on %s, reason %s",
-			  v->where.dev, v->where.netns, v->where.node, name ? name : "unknown");
-		if (meaning)
+		sb_printf(&sb, "the kernel dropped it at %s", v->where.dev);
+		place_words(&sb, &v->where);
+		sb_printf(&sb, ", reason %s", name ? name : "unknown");
+		if (name && !strcmp(name, "NETFILTER_DROP") && is_port_side(path, c->drop_hop))
+			sb_printf(&sb, ": the port's security group (iptables on its qbr bridge) "
+				       "dropped it; see the sg-counters checks");
+		else if (meaning)
 			sb_printf(&sb, " (%s)", meaning);
 		check_range(v, a, c->drop_hop);
 		return;
@@ -415,9 +437,9 @@ void verdict_from_crossing(const struct topology *t, const struct journey *j,
 	verdict_ofproto_trace(t, path, a, v->next.hop,
 			      c->furthest_idx >= 0 ? &c->t->hops[c->furthest_idx] : NULL,
 			      v->command, sizeof(v->command));
-	sb_printf(&sb, "last seen at %s %s (%s), never at %s %s (%s): lost in %s", v->where.dev,
-		  dir_text(v->where.dir), v->where.node, v->next.dev, dir_text(v->next.dir),
-		  v->next.node, v->between);
+	sb_printf(&sb, "last seen at %s (%s, %s), never at %s (%s, %s): lost in %s",
+		  v->where.dev, dir_json(v->where.dir), v->where.node, v->next.dev,
+		  dir_json(v->next.dir), v->next.node, v->between);
 	check_range(v, a, v->next.hop);
 }
 

@@ -59,6 +59,16 @@ void verdict_checks_free(struct verdict_checks *l)
 	l->n = 0;
 }
 
+/* The first failed check: what most likely made the verdict a fault. */
+static const struct verdict_check *cause(const struct verdict *v,
+					 const struct verdict_checks *checks)
+{
+	for (size_t i = 0; checks && verdict_is_fault(v->status) && i < checks->n; i++)
+		if (checks->items[i].status == CHECK_FAIL)
+			return &checks->items[i];
+	return NULL;
+}
+
 static const char *place_text(const struct verdict_place *p, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s  %s/%s (%s%s%s)", p->node[0] ? p->node : "-",
@@ -71,6 +81,7 @@ void verdict_print_text(FILE *out, const struct verdict *v, const struct verdict
 			bool color)
 {
 	const char *c = !color ? "" : v->status == VERDICT_COMPLETED ? GREEN : RED;
+	const struct verdict_check *k;
 	char place[512], drop[256];
 
 	fprintf(out, "%sVERDICT %s%s  %s: %s\n", c, verdict_status_name(v->status),
@@ -87,25 +98,29 @@ void verdict_print_text(FILE *out, const struct verdict *v, const struct verdict
 	}
 	if (v->command[0])
 		fprintf(out, "  look     $ %s\n", v->command);
+	if ((k = cause(v, checks)))
+		fprintf(out, "  cause    %s%s%s: %s: %s\n", color ? BOLD : "", k->name,
+			color ? RESET : "", k->subject, k->detail);
 	if (!checks || !checks->n)
 		return;
 	fprintf(out, "%sChecks%s  %zu passed, %zu failed, %zu unknown\n", color ? BOLD : "",
 		color ? RESET : "", verdict_checks_count(checks, CHECK_PASS),
-		verdict_checks_count(checks, CHECK_FAIL), verdict_checks_count(checks, CHECK_UNKNOWN));
+		verdict_checks_count(checks, CHECK_FAIL),
+		verdict_checks_count(checks, CHECK_UNKNOWN));
 	for (size_t i = 0; i < checks->n; i++) {
-		const struct verdict_check *k = &checks->items[i];
+		const struct verdict_check *ck = &checks->items[i];
 		const char *sc = !color			   ? "" :
-				 k->status == CHECK_PASS ? GREEN :
-				 k->status == CHECK_FAIL ? RED :
-							   YELLOW;
+				 ck->status == CHECK_PASS ? GREEN :
+				 ck->status == CHECK_FAIL ? RED :
+							    YELLOW;
 
 		fprintf(out, "  %s%-7s%s %-16s %s: %s\n", sc,
-			k->status == CHECK_PASS	  ? "PASS" :
-			k->status == CHECK_FAIL ? "FAIL" :
-						  "UNKNOWN",
-			color ? RESET : "", k->name, k->subject, k->detail);
-		if (k->command[0])
-			fprintf(out, "          %-16s $ %s\n", "", k->command);
+			ck->status == CHECK_PASS   ? "PASS" :
+			ck->status == CHECK_FAIL ? "FAIL" :
+						   "UNKNOWN",
+			color ? RESET : "", ck->name, ck->subject, ck->detail);
+		if (ck->command[0])
+			fprintf(out, "          %-16s $ %s\n", "", ck->command);
 	}
 }
 
@@ -163,6 +178,14 @@ void verdict_print_json(FILE *out, const struct verdict *v, const struct verdict
 						      k->command));
 	}
 	json_object_set_new(o, "checks", list);
+	{
+		const struct verdict_check *k = cause(v, checks);
+
+		json_object_set_new(o, "cause",
+				    k ? json_pack("{s:s, s:s, s:s}", "check", k->name, "subject",
+						  k->subject, "detail", k->detail) :
+					json_null());
+	}
 	if (extra) {
 		json_object_update(o, extra);
 		json_decref(extra);
