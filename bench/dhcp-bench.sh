@@ -88,7 +88,7 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # start_tracer: nstrace dhcp attached to the whole path, in the background;
 # sets $tracer and prints its attach line.
 start_tracer() {
-	"$bin" dhcp "$port" --state-dir "$state_dir" --timeout 600 --count 100000 --json \
+	"$bin" dhcp "$port" --state-dir "$state_dir" --timeout 600 --count 100000 ${BENCH_JSON:+--json} \
 		>/dev/null 2>"$tmp/tracer.err" &
 	tracer=$!
 	for _ in $(seq 600); do
@@ -154,11 +154,15 @@ exchange() {
 # through the lab's own command refreshes them (and warms dnsmasq).
 bash scripts/lab vm a1 dhcp >/dev/null
 ex0=() ex1=() net0=() net1=()
+# Each exchange after the same pause, so that neither side runs while the
+# machine is still busy starting or stopping nstrace.
 for ((i = 0; i < exchanges; i++)); do
+	sleep 1
 	read -r e n < <(exchange) || exit 1
 	ex0+=("$e")
 	net0+=("$n")
 	start_tracer >/dev/null
+	sleep 1
 	read -r e n < <(exchange) || exit 1
 	ex1+=("$e")
 	net1+=("$n")

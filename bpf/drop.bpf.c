@@ -133,7 +133,10 @@ static __always_inline void emit_drop(struct sk_buff *skb,
 	e->snap_len = 0;
 	if (n && !bpf_probe_read_kernel(e->snap, n, (const void *)k->base))
 		e->snap_len = n;
-	bpf_ringbuf_submit(e, 0);
+	/* Like the tc probe's records: no wakeup, user space drains on a
+	 * timer. Waking the reader per drop would put it on a CPU in the
+	 * middle of the traffic it traces. */
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
 SEC("tp_btf/kfree_skb")

@@ -146,8 +146,8 @@ cat <<EOF
   scripts/lab fault --help             13 faults, e.g.:
   scripts/lab fault sg-drop-dhcp-reply a1 && scripts/lab vm a1 dhcp
   scripts/lab heal                     undo every fault
-  $NSTRACE --help                  the commands; e.g. $NSTRACE path --all
-  $NSTRACE watch --dev $A1_NS/$A1_TAP --proto icmp
+  $NSTRACE --help                 the commands, e.g. $NSTRACE path --all
+  $NSTRACE watch --dev $A1_NS/$A1_TAP --proto icmp     (then ping from a1)
   docs/lab.md                          topology, names, the fault catalogue
 
 The lab stays up.  Bring it down with:

@@ -126,6 +126,14 @@ static json_t *vm_info(const char *name)
 	return find_by(json_object_get(info, "vms"), "name", name);
 }
 
+static json_t *first_vm(void)
+{
+	json_t *vm = json_array_get(json_object_get(info, "vms"), 0);
+
+	ck_assert_msg(vm, "lab info lists no VM");
+	return vm;
+}
+
 static json_t *net_of(json_t *vm)
 {
 	return find_by(json_object_get(info, "networks"), "uuid", jstr(vm, "network_uuid"));
@@ -271,17 +279,27 @@ static int packet_hops(json_t *timeline)
 	return n;
 }
 
-static void healthy(const char *vm_name)
+/* Every VM of the lab (both tenants' on one compute node, with the same
+ * fixed IP, and the one on the other compute node): all four messages
+ * cross every armed device, in the right direction. */
+START_TEST(test_healthy)
 {
-	json_t *vm = vm_info(vm_name), *net = net_of(vm), *dhcp = json_object_get(net, "dhcp");
-	json_t *node = find_by(json_object_get(info, "nodes"), "name", jstr(vm, "node"));
-	json_t *server = find_by(json_object_get(info, "nodes"), "name", jstr(dhcp, "node"));
+	json_t *vm = json_array_get(json_object_get(info, "vms"), (size_t)_i);
+	const char *vm_name;
+	json_t *net, *dhcp;
+	json_t *node, *server, *m;
 	const char *seen[4] = { 0 };
 	struct run r;
-	json_t *m;
 	size_t i;
 	int n = 0;
 
+	REQUIRE_ROOT();
+	ck_assert_msg(vm, "lab info has no VM #%d", _i);
+	vm_name = jstr(vm, "name");
+	net = net_of(vm);
+	dhcp = json_object_get(net, "dhcp");
+	node = find_by(json_object_get(info, "nodes"), "name", jstr(vm, "node"));
+	server = find_by(json_object_get(info, "nodes"), "name", jstr(dhcp, "node"));
 	ensure_healthy();
 	run_dhcp(&r, vm_name);
 	assert_status(&r, "completed", 0);
@@ -331,26 +349,29 @@ static void healthy(const char *vm_name)
 	ck_assert_str_eq(seen[3], "ACK");
 	run_free(&r);
 }
-
-START_TEST(test_healthy_tenant_a)
-{
-	REQUIRE_ROOT();
-	healthy("a1");
-}
 END_TEST
 
-/* Same fixed IP, same compute node, the other tenant's network. */
-START_TEST(test_healthy_tenant_b)
+/* The lab as the healthy test needs it: two tenants with the same fixed
+ * IP on one compute node, and a VM on another compute node. */
+START_TEST(test_lab_shape)
 {
-	REQUIRE_ROOT();
-	healthy("b1");
-}
-END_TEST
+	json_t *vms = json_object_get(info, "vms"), *a, *b;
+	size_t i, k;
+	bool overlap = false, two_nodes = false;
 
-START_TEST(test_healthy_compute2)
-{
 	REQUIRE_ROOT();
-	healthy("a2");
+	ck_assert_uint_eq(json_array_size(vms), 3);
+	json_array_foreach(vms, i, a)
+		json_array_foreach(vms, k, b) {
+			if (k <= i)
+				continue;
+			overlap |= !strcmp(jstr(a, "ip"), jstr(b, "ip")) &&
+				   strcmp(jstr(a, "network_uuid"), jstr(b, "network_uuid")) &&
+				   !strcmp(jstr(a, "node"), jstr(b, "node"));
+			two_nodes |= strcmp(jstr(a, "node"), jstr(b, "node"));
+		}
+	ck_assert(overlap);
+	ck_assert(two_nodes);
 }
 END_TEST
 
@@ -366,7 +387,7 @@ enum place {
 
 struct fault_case {
 	const char *fault;
-	const char *target; /* NULL: the VM */
+	const char *target; /* NULL: the VM; "node": the VM's node */
 	const char *status;
 	const char *message; /* the verdict is about: DISCOVER, OFFER */
 	enum place where, next;
@@ -391,7 +412,7 @@ static const struct fault_case faults[] = {
 	  "device-up", "dhcp_device", "down" },
 	{ "brtun-flow-missing", NULL, "lost", "OFFER", P_NODE_UNDERLAY, P_QVO, NULL, NULL, NULL,
 	  "br-tun -> br-int flows" },
-	{ "underlay-down", "compute1", "lost", "DISCOVER", P_QVO, P_NODE_UNDERLAY, NULL,
+	{ "underlay-down", "node", "lost", "DISCOVER", P_QVO, P_NODE_UNDERLAY, NULL,
 	  "device-up", "underlay_device", "br-int -> br-tun flows" },
 	{ "wrong-vlan-tag", NULL, "lost", "DISCOVER", P_QVO, P_NODE_UNDERLAY, NULL, "local-vlan",
 	  "qvo", NULL },
@@ -447,16 +468,18 @@ static const char *check_subject(const char *what, json_t *vm)
 START_TEST(test_fault)
 {
 	const struct fault_case *f = &faults[_i];
-	json_t *vm = vm_info("a1");
-	char cmd[128], prefix[64];
+	/* The lab's default fault target: its first VM. */
+	json_t *vm = json_array_get(json_object_get(info, "vms"), 0);
+	char cmd[160], prefix[64];
 	const char *reason;
 	struct run r;
 
 	REQUIRE_ROOT();
 	ensure_healthy();
-	snprintf(cmd, sizeof(cmd), "fault %s %s", f->fault, f->target ? f->target : "a1");
+	snprintf(cmd, sizeof(cmd), "fault %s %s", f->fault,
+		 !f->target ? jstr(vm, "name") : jstr(vm, f->target));
 	ck_assert_msg(lab(cmd) == 0, "scripts/lab %s failed", cmd);
-	run_dhcp(&r, "a1");
+	run_dhcp(&r, jstr(vm, "name"));
 	assert_status(&r, f->status, 1);
 	snprintf(prefix, sizeof(prefix), "%s xid ", f->message);
 	ck_assert_msg(!strncmp(jstr(r.verdict, "subject"), prefix, strlen(prefix)),
@@ -489,7 +512,7 @@ START_TEST(test_bad_input)
 	ck_assert_int_eq(sh("%s dhcp not-a-uuid 2>/dev/null", nstrace_bin()), 2);
 	ck_assert_int_eq(sh("%s dhcp 2>/dev/null", nstrace_bin()), 2);
 	ck_assert_int_eq(sh("%s dhcp %s --count 0 2>/dev/null", nstrace_bin(),
-			    jstr(vm_info("a1"), "port_uuid")),
+			    jstr(first_vm(), "port_uuid")),
 			 2);
 	/* An unknown port: near matches, and a JSON error line with --json. */
 	ck_assert_int_eq(sh_out(out, sizeof(out), "%s dhcp 00000000-0000-4000-8000-000000000000 "
@@ -499,7 +522,7 @@ START_TEST(test_bad_input)
 	ck_assert_ptr_nonnull(strstr(out, "unknown port"));
 	/* The DHCP server's own port is not a client. */
 	ck_assert_int_eq(sh("%s dhcp %s 2>/dev/null", nstrace_bin(),
-			    jstr(json_object_get(net_of(vm_info("a1")), "dhcp"), "port_uuid")),
+			    jstr(json_object_get(net_of(first_vm()), "dhcp"), "port_uuid")),
 			 2);
 }
 END_TEST
@@ -507,8 +530,8 @@ END_TEST
 /* No DHCP from the VM: exit 3, a verdict at the VM's end, nothing left. */
 START_TEST(test_no_traffic_leaves_nothing)
 {
-	const char *args[] = { "dhcp", jstr(vm_info("b1"), "port_uuid"), "--json", "--timeout",
-			       "2", NULL };
+	json_t *vm = json_array_get(json_object_get(info, "vms"), 1);
+	const char *args[] = { "dhcp", jstr(vm, "port_uuid"), "--json", "--timeout", "2", NULL };
 	struct bpf_ids ids;
 	struct run r;
 
@@ -525,7 +548,7 @@ START_TEST(test_no_traffic_leaves_nothing)
 	r.code = exit_code(&r.p);
 	parse_output(&r);
 	assert_status(&r, "request-never-seen", 3);
-	ck_assert_str_eq(where(&r, "where", "netns"), jstr(vm_info("b1"), "namespace"));
+	ck_assert_str_eq(where(&r, "where", "netns"), jstr(vm, "namespace"));
 	ck_assert(bpf_ids_gone(&ids, 5000));
 	run_free(&r);
 }
@@ -534,7 +557,7 @@ END_TEST
 /* SIGTERM mid-trace ends it at once, with a verdict, and detaches. */
 START_TEST(test_signal_leaves_nothing)
 {
-	const char *args[] = { "dhcp", jstr(vm_info("a1"), "port_uuid"), "--json", "--timeout",
+	const char *args[] = { "dhcp", jstr(first_vm(), "port_uuid"), "--json", "--timeout",
 			       "60", NULL };
 	struct bpf_ids ids;
 	struct run r;
@@ -564,9 +587,8 @@ NSTRACE_SUITE(dhcp_e2e)
 	tcase_add_unchecked_fixture(tc, lab_setup, lab_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_bad_input);
-	tcase_add_test(tc, test_healthy_tenant_a);
-	tcase_add_test(tc, test_healthy_tenant_b);
-	tcase_add_test(tc, test_healthy_compute2);
+	tcase_add_test(tc, test_lab_shape);
+	tcase_add_loop_test(tc, test_healthy, 0, 3);
 	tcase_add_loop_test(tc, test_fault, 0, (int)(sizeof(faults) / sizeof(faults[0])));
 	tcase_add_test(tc, test_no_traffic_leaves_nothing);
 	tcase_add_test(tc, test_signal_leaves_nothing);

@@ -1,0 +1,158 @@
+# shellcheck shell=bash
+# Faults: each breaks one thing the way it breaks in real Neutron
+# deployments; `heal` restores the healthy lab (docs/lab.md has each one's
+# symptom and how operators see it).
+
+FAULTS=(
+	sg-drop-dhcp-request sg-drop-dhcp-reply dnsmasq-dead host-entry-missing
+	dhcp-port-ip-missing dhcp-port-down brtun-flow-missing underlay-down
+	wrong-vlan-tag router-gateway-missing snat-missing sg-drop-icmp
+	underlay-mtu
+)
+declare -A FAULT_DESC=(
+	[sg-drop-dhcp-request]="the VM's security group chain lacks the DHCP client rule: its DISCOVER (from 0.0.0.0) dies in the spoofing chain"
+	[sg-drop-dhcp-reply]="the VM's ingress chain lacks the DHCP server rules: the OFFER/ACK dies in sg-fallback"
+	[dnsmasq-dead]="dnsmasq of the VM's network is killed (its pid file stays)"
+	[host-entry-missing]="the VM's MAC is removed from the DHCP host file and dnsmasq reloaded (SIGHUP)"
+	[dhcp-port-ip-missing]="the DHCP port's address is removed inside qdhcp-<net>"
+	[dhcp-port-down]="the DHCP port's link is set down inside qdhcp-<net>"
+	[brtun-flow-missing]="br-tun's table 3 flow (tunnel id -> local VLAN) of the network is removed on a node"
+	[underlay-down]="a node's underlay NIC (eth1) is set down"
+	[wrong-vlan-tag]="the VM's qvo port gets another local VLAN tag than its network's"
+	[router-gateway-missing]="the router's qg- port is removed from br-ex (no gateway, no default route)"
+	[snat-missing]="the router's neutron-l3-agent-snat chain is flushed (no SNAT)"
+	[sg-drop-icmp]="the VM's ingress chain lacks the ICMP rule: pings to the VM die in sg-fallback"
+	[underlay-mtu]="a node's underlay MTU is 1500: too small for GRE around full 1500-byte frames"
+)
+# What a fault's TARGET names, and its default.
+declare -A FAULT_TARGET=(
+	[underlay-down]=node [underlay-mtu]=node [brtun-flow-missing]=vm-or-node
+)
+FAULT_DEFAULT_VM=a1
+FAULT_DEFAULT_NODE=compute1
+
+fault_help() {
+	local f
+	cat <<-EOH
+		Usage: scripts/lab fault NAME [TARGET]
+
+		Breaks one thing in the running lab; \`scripts/lab heal\` restores it all.
+		TARGET is a VM (${VMS[*]}; default $FAULT_DEFAULT_VM) or, where noted, a
+		node (${NODES[*]}; default $FAULT_DEFAULT_NODE).  Symptoms: docs/lab.md.
+
+		Faults:
+	EOH
+	for f in "${FAULTS[@]}"; do
+		printf '  %-22s %s%s\n' "$f" "${FAULT_DESC[$f]}" \
+			"$(case ${FAULT_TARGET[$f]:-vm} in node) echo ' [TARGET: node]' ;; vm-or-node) echo ' [TARGET: VM or node]' ;; esac)"
+	done
+}
+
+# fault_target NAME TARGET: check TARGET (or pick the default), in REPLY.
+fault_target() {
+	local f=$1 t=${2:-}
+	case ${FAULT_TARGET[$f]:-vm} in
+	vm)
+		t=${t:-$FAULT_DEFAULT_VM}
+		is_vm "$t" || die "fault $f: TARGET must be a VM (${VMS[*]}), not '$t'"
+		;;
+	node)
+		t=${t:-$FAULT_DEFAULT_NODE}
+		is_node "$t" || die "fault $f: TARGET must be a node (${NODES[*]}), not '$t'"
+		;;
+	vm-or-node)
+		t=${t:-$FAULT_DEFAULT_VM}
+		is_vm "$t" || is_node "$t" ||
+			die "fault $f: TARGET must be a VM (${VMS[*]}) or a node (${NODES[*]}), not '$t'"
+		;;
+	esac
+	REPLY=$t
+}
+
+# A local VLAN tag that is wrong for VM: another network's on that node
+# (its traffic then lands in the other tenant's network), else an unused one.
+wrong_vlan_for() {
+	local vm=$1 node net tag
+	node=${VM_NODE[$vm]}
+	for net in "${NETS[@]}"; do
+		if [ "$net" != "${VM_NET[$vm]}" ] && [ -n "${LOCAL_VLAN[$node:$net]:-}" ]; then
+			echo "${LOCAL_VLAN[$node:$net]}"
+			return 0
+		fi
+	done
+	tag=${LOCAL_VLAN[$node:${VM_NET[$vm]}]}
+	echo $((tag + 100))
+}
+
+fault_apply() {
+	local f=$1 t node net r vm d tag
+	[ -n "${FAULT_DESC[$f]:-}" ] || die "unknown fault '$f'; \`scripts/lab fault --help\` lists them"
+	lab_require_up
+	fault_target "$f" "${2:-}"
+	t=$REPLY
+	if is_vm "$t"; then
+		vm=$t
+		node=${VM_NODE[$vm]}
+		net=${VM_NET[$vm]}
+		r=${NET_ROUTER[$net]}
+	else
+		node=$t
+		net=$(node_nets "$node" | head -n 1)
+	fi
+	case $f in
+	sg-drop-dhcp-request)
+		sg_delete_rule "$vm" o "$(sg_rule_dhcp_request "$vm")"
+		;;
+	sg-drop-dhcp-reply)
+		sg_delete_rule "$vm" i "$(sg_rule_dhcp_reply_unicast "$vm")"
+		sg_delete_rule "$vm" i "$(sg_rule_dhcp_reply_bcast "$vm")"
+		;;
+	sg-drop-icmp)
+		sg_delete_rule "$vm" i "$(sg_rule_icmp_in "$vm")"
+		;;
+	dnsmasq-dead)
+		d=$(dhcp_dir "$net")
+		dhcp_running "$net" || die "dnsmasq of $net is not running already"
+		# A crash, not a clean stop: the pid file stays behind.
+		kill -KILL "$(cat "$d/pid")" || die "cannot kill dnsmasq of $net"
+		;;
+	host-entry-missing)
+		d=$(dhcp_dir "$net")
+		grep -v "^${VM_MAC[$vm]}," "$d/host" >"$d/host.new" || true
+		mv -f "$d/host.new" "$d/host" || die "cannot rewrite $d/host"
+		dhcp_reload "$net"
+		;;
+	dhcp-port-ip-missing)
+		must_ns "${NET_DHCP_NS[$net]}" ip addr flush dev "${NET_DHCP_DEV[$net]}"
+		;;
+	dhcp-port-down)
+		must_ns "${NET_DHCP_NS[$net]}" ip link set "${NET_DHCP_DEV[$net]}" down
+		;;
+	brtun-flow-missing)
+		ofctl "$node" del-flows br-tun "table=3,tun_id=$(printf '0x%x' "${NET_SEG[$net]}")" ||
+			die "removing the br-tun flow on $node failed"
+		;;
+	underlay-down)
+		must_ns "$(node_ns "$node")" ip link set "$UNDERLAY_DEV" down
+		;;
+	underlay-mtu)
+		must_ns "$(node_ns "$node")" ip link set "$UNDERLAY_DEV" mtu 1500
+		must_ns "$UNDERLAY_NS" ip link set "$node" mtu 1500
+		;;
+	wrong-vlan-tag)
+		tag=$(wrong_vlan_for "$vm")
+		vsctl "$node" set Port "${VM_QVO[$vm]}" "tag=$tag" ||
+			die "changing the tag of ${VM_QVO[$vm]} failed"
+		;;
+	router-gateway-missing)
+		vsctl network del-port br-ex "${ROUTER_QG_DEV[$r]}" ||
+			die "removing ${ROUTER_QG_DEV[$r]} from br-ex failed"
+		;;
+	snat-missing)
+		must_ns "${ROUTER_NS[$r]}" iptables -t nat -F neutron-l3-agent-snat
+		;;
+	esac
+	echo "$f $t" >>"$LAB_DIR/faults"
+	echo "fault $f applied to $t: ${FAULT_DESC[$f]}"
+	echo "undo it with: scripts/lab heal"
+}
