@@ -16,20 +16,13 @@
 #include "tunnel.h"
 #include "quote.h"
 #include "fingerprint.h"
-#include "filter.h"
-
-/* parse_l3() / decode: the filter already said no, decoding stopped. */
-#define DECODE_REJECTED (-2)
 
 /*
  * The L3 packet at off with ethertype proto. Returns the tunnel type to
- * enter (outer level only), L4_DONE, -1 when decoding stopped, or
- * DECODE_REJECTED when filter f (may be NULL) rejects the packet on the
- * outer IP header alone.
+ * enter (outer level only), L4_DONE, or -1 when decoding stopped.
  */
 static __always_inline int parse_l3(PKT_CTX *skb, struct decode *d,
-				    __u32 *off, __u16 proto, int inner,
-				    const struct nstrace_filter *f)
+				    __u32 *off, __u16 proto, int inner)
 {
 	int l4;
 
@@ -51,10 +44,6 @@ static __always_inline int parse_l3(PKT_CTX *skb, struct decode *d,
 		d->fp = FP_IP;
 		return L4_DONE;
 	}
-	/* Neither a tunnel nor DHCP can follow: the verdict is known. */
-	if (f && !inner && d->ev.l4_proto != IPPROTO_UDP &&
-	    d->ev.l4_proto != IPPROTO_GRE && filter_rejects_before_l4(f, d))
-		return DECODE_REJECTED;
 	return parse_l4(skb, d, off, inner);
 }
 
@@ -79,7 +68,7 @@ __noinline int nstrace_decode_inner(PKT_CTX *skb, struct decode *d,
 	} else {
 		d->ev.eth_proto = p;
 	}
-	return parse_l3(skb, d, &off, p, 1, NULL) < 0 ? -1 : 0;
+	return parse_l3(skb, d, &off, p, 1) < 0 ? -1 : 0;
 }
 
 /*
@@ -87,16 +76,13 @@ __noinline int nstrace_decode_inner(PKT_CTX *skb, struct decode *d,
  * decode_packet() does after Ethernet, for packets found without one
  * (a locally sent packet freed before it got its link-layer header).
  */
-static __always_inline int decode_l3_filtered(PKT_CTX *skb, struct decode *d,
-					      __u32 off, __u16 proto,
-					      const struct nstrace_filter *f)
+static __always_inline int decode_from_l3(PKT_CTX *skb, struct decode *d,
+					  __u32 off, __u16 proto)
 {
 	int tun;
 
 	/* On a tunnel, off is left at the tunnel header. */
-	tun = parse_l3(skb, d, &off, proto, 0, f);
-	if (tun == DECODE_REJECTED)
-		return tun;
+	tun = parse_l3(skb, d, &off, proto, 0);
 	if (tun < 0 && !d->proto_class) {
 		/* Cut short before it was clear whether a tunnel follows. */
 		forget_outer_headers(d);
@@ -110,20 +96,9 @@ static __always_inline int decode_l3_filtered(PKT_CTX *skb, struct decode *d,
 	return nstrace_decode_inner(skb, d, off, proto);
 }
 
-static __always_inline int decode_from_l3(PKT_CTX *skb, struct decode *d,
-					  __u32 off, __u16 proto)
-{
-	return decode_l3_filtered(skb, d, off, proto, NULL);
-}
-
-/*
- * Everything the filter looks at, or less: with a filter f (may be NULL)
- * the decode stops with DECODE_REJECTED as soon as f's verdict is known
- * to be no; d is then incomplete and must not be emitted.
- */
-static __always_inline int decode_packet_filtered(PKT_CTX *skb,
-						  struct decode *d,
-						  const struct nstrace_filter *f)
+/* Everything the filter looks at. */
+static __always_inline int decode_packet(PKT_CTX *skb,
+					 struct decode *d)
 {
 	__u32 off = 0;
 	__u16 proto;
@@ -132,12 +107,7 @@ static __always_inline int decode_packet_filtered(PKT_CTX *skb,
 		forget_outer_headers(d);
 		return -1;
 	}
-	return decode_l3_filtered(skb, d, off, proto, f);
-}
-
-static __always_inline int decode_packet(PKT_CTX *skb, struct decode *d)
-{
-	return decode_packet_filtered(skb, d, NULL);
+	return decode_from_l3(skb, d, off, proto);
 }
 
 static __always_inline void read_udp_payload(PKT_CTX *skb,

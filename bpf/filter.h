@@ -104,47 +104,4 @@ static __always_inline int filter_match(const struct nstrace_filter *f,
 	return 1;
 }
 
-/*
- * The class parse_l4() will give an outer packet whose L4 protocol is
- * neither UDP nor GRE (so neither a tunnel nor DHCP).
- */
-static __always_inline __u32 class_without_udp(const struct decode *d)
-{
-	__u8 l4 = d->ev.l4_proto;
-
-	if (l4 == IPPROTO_TCP)
-		return NSTRACE_P_TCP;
-	if ((l4 == IPPROTO_ICMP && d->ev.l3_family == NSTRACE_L3_IPV4) ||
-	    (l4 == IPPROTO_ICMPV6 && d->ev.l3_family == NSTRACE_L3_IPV6))
-		return NSTRACE_P_ICMP;
-	return NSTRACE_P_OTHER;
-}
-
-/*
- * The verdict filter_match() would give after the full decode, known as
- * soon as the outer IP header is read when the L4 protocol is neither UDP
- * nor GRE: no tunnel follows (the MACs and addresses read so far are
- * final), chaddr stays 0 (only DHCP and ARP set it), and the app is never
- * DHCP. Only an ICMP echo's id is still unknown, so ICMP_ID alone cannot
- * be judged here. Returns 1 when the packet can be dropped now.
- */
-static __always_inline int filter_rejects_before_l4(
-	const struct nstrace_filter *f, const struct decode *d)
-{
-	__u32 class = class_without_udp(d);
-	__u32 flags = f->flags;
-
-	if (f->proto_mask && !(f->proto_mask & class))
-		return 1;
-	if (flags & NSTRACE_M_XID)
-		return 1;
-	if ((flags & NSTRACE_M_ICMP_ID) && class != NSTRACE_P_ICMP)
-		return 1;
-	if ((flags & NSTRACE_M_MAC) && !filter_macs_match(f, d))
-		return 1;
-	if ((flags & NSTRACE_M_IP) && !filter_ips_match(f, d))
-		return 1;
-	return 0;
-}
-
 #endif /* NSTRACE_FILTER_H */

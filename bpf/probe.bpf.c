@@ -50,6 +50,16 @@ struct {
 	__type(value, struct nstrace_hop_stats);
 } hopstats SEC(".maps");
 
+static __always_inline int wanted(const struct decode *d)
+{
+	const struct nstrace_filter *f;
+	__u32 zero = 0;
+
+	if (!filter_enabled)
+		return 1;
+	f = bpf_map_lookup_elem(&filter, &zero);
+	return f && filter_match(f, d);
+}
 
 /*
  * The hop lookup (a hash map with a 16-byte key) is one of the costliest
@@ -226,22 +236,12 @@ static __always_inline void emit(struct __sk_buff *skb, struct decode *d,
 
 static __always_inline int nstrace_probe(struct __sk_buff *skb, __u8 dir)
 {
-	const struct nstrace_filter *f = NULL;
 	struct decode d;
-	__u32 zero = 0;
 
-	if (filter_enabled) {
-		f = bpf_map_lookup_elem(&filter, &zero);
-		if (!f)
-			return TC_ACT_UNSPEC;
-	}
 	__builtin_memset(&d, 0, sizeof(d));
 	d.pkt_len = skb->len;
-	/* The filter is consulted during the decode too: most packets on a
-	 * busy hop are not traced and need not be decoded in full. */
-	if (decode_packet_filtered(skb, &d, f) == DECODE_REJECTED)
-		return TC_ACT_UNSPEC;
-	if (!f || filter_match(f, &d))
+	decode_packet(skb, &d);
+	if (wanted(&d))
 		emit(skb, &d, dir);
 	return TC_ACT_UNSPEC;
 }

@@ -317,61 +317,6 @@ START_TEST(all_criteria_must_match)
 }
 END_TEST
 
-/*
- * For an outer packet that is neither UDP nor GRE the probe judges on the
- * IP header, before the L4 header: the verdict must be the full decode's.
- */
-START_TEST(early_verdict_matches_full_decode)
-{
-	static const uint8_t zero_mac[6];
-	struct pkt_spec s;
-
-	REQUIRE_ROOT();
-	h = probe_harness_shared();
-	filter_reset(NSTRACE_M_MAC, NSTRACE_P_TCP | NSTRACE_P_ICMP);
-	filter_mac(client_mac);
-	apply();
-	spec_tcp(&s);
-	s.eth_src = server_mac;
-	s.eth_dst = client_mac;
-	ck_assert_int_eq(events_for((build_tcp(&f, &wrap_vlan1, &s), &f)), 1);
-	s.eth_dst = node1_mac;
-	ck_assert_int_eq(events_for((build_tcp(&f, &wrap_plain, &s), &f)), 0);
-	/* the class excluded, the MAC right */
-	filter_reset(NSTRACE_M_MAC, NSTRACE_P_DHCP);
-	filter_mac(server_mac);
-	apply();
-	ck_assert_int_eq(events_for((build_tcp(&f, &wrap_plain, &s), &f)), 0);
-	/* an all-zero MAC matches the chaddr every non-DHCP packet has */
-	filter_reset(NSTRACE_M_MAC, 0);
-	filter_mac(zero_mac);
-	apply();
-	ck_assert_int_eq(events_for((build_tcp(&f, &wrap_plain, &s), &f)), 1);
-	/* the echo id is read after the early check: still judged */
-	filter_reset(NSTRACE_M_MAC | NSTRACE_M_ICMP_ID, NSTRACE_P_ICMP);
-	filter_mac(client_mac);
-	flt.icmp_id = 0x1234;
-	apply();
-	spec_echo(&s);
-	ck_assert_int_eq(events_for((build_echo(&f, &wrap_plain, &s), &f)), 1);
-	s.icmp_id = 0x1235;
-	ck_assert_int_eq(events_for((build_echo(&f, &wrap_plain, &s), &f)), 0);
-	spec_tcp(&s);
-	ck_assert_int_eq(events_for((build_tcp(&f, &wrap_plain, &s), &f)), 0);
-	/* IP set on IPv6 ICMP, and an XID no TCP segment can carry */
-	filter_reset(NSTRACE_M_IP, NSTRACE_P_ICMP);
-	filter_ip(vm_ip6, 1);
-	apply();
-	ck_assert_int_eq(events_for((build_echo6(&f, ext_ip6, vm_ip6, 1), &f)), 1);
-	ck_assert_int_eq(events_for((build_echo6(&f, ext_ip6, ll_ip6, 1), &f)), 0);
-	filter_reset(NSTRACE_M_XID, 0);
-	flt.xid = TEST_XID;
-	apply();
-	ck_assert_int_eq(events_for((build_tcp(&f, &wrap_plain, &s), &f)), 0);
-	probe_harness_close(h);
-}
-END_TEST
-
 /* A packet the filter drops leaves nothing: no event, no counter. */
 START_TEST(unmatched_leaves_no_trace)
 {
@@ -435,7 +380,6 @@ NSTRACE_SUITE(probe_filter)
 	tcase_add_test(tc, xid_and_icmp_id);
 	tcase_add_test(tc, tunnel_key);
 	tcase_add_test(tc, all_criteria_must_match);
-	tcase_add_test(tc, early_verdict_matches_full_decode);
 	tcase_add_test(tc, unmatched_leaves_no_trace);
 	tcase_add_test(tc, filter_disabled_traces_everything);
 	suite_add_tcase(s, tc);

@@ -32,6 +32,12 @@ int loop_init(struct loop *l)
 	if (sigprocmask(SIG_BLOCK, &mask, &l->old_mask))
 		return -errno;
 	l->masked = true;
+	/* A shell starts background jobs with SIGINT ignored; an ignored
+	 * signal may never reach the signalfd, and Ctrl-C / kill -INT must
+	 * still end the trace cleanly. Blocked, the default never runs. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	l->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	err = l->epfd < 0 || l->sigfd < 0 ? -errno : watch_fd(l->epfd, l->sigfd);
