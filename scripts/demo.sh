@@ -137,6 +137,34 @@ trace "two pings from VM a2 to the external host" -- \
 	--dev "$R_NS/$R_QG" --dev "$EXT_NS/$EXT_DEV" --proto icmp --ip "$EXT_IP" --timeout 15 -- \
 	"${LAB[@]}" vm a2 ping external 2
 
+# diagnose FAULT: break the lab, let `nstrace dhcp` find where and why
+# VM a1's DHCP stops, then heal the lab again.
+diagnose() {
+	local fault=$1 err pid i
+	show "${LAB[@]}" fault "$fault" a1 || return 1
+	err=$(mktemp) || die "mktemp failed"
+	printf '$ %s dhcp %s --timeout 15 &\n' "$NSTRACE" "$A1_PORT"
+	"$NSTRACE" dhcp "$A1_PORT" --timeout 15 2>"$err" &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q attached "$err" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$err"
+	printf '$ %s vm a1 dhcp    # the VM asks for its address\n' "${LAB[*]}"
+	"${LAB[@]}" vm a1 dhcp >/dev/null 2>&1
+	wait "$pid"
+	echo "(nstrace dhcp exited with $?: 0 completed, 1 fault found, 3 nothing seen)"
+	rm -f "$err"
+	show "${LAB[@]}" heal
+}
+
+if "$NSTRACE" dhcp --help >/dev/null 2>&1; then
+	step "5. A security group drops the DHCP server's replies: nstrace dhcp finds it"
+	diagnose sg-drop-dhcp-reply
+fi
+
 step "Explore further"
 cat <<EOF
   scripts/lab info                     names, UUIDs, addresses (--json for programs)
@@ -147,6 +175,7 @@ cat <<EOF
   scripts/lab fault sg-drop-dhcp-reply a1 && scripts/lab vm a1 dhcp
   scripts/lab heal                     undo every fault
   $NSTRACE --help                 the commands, e.g. $NSTRACE path --all
+  $NSTRACE dhcp $A1_PORT      (then: scripts/lab vm a1 dhcp)
   $NSTRACE watch --dev $A1_NS/$A1_TAP --proto icmp     (then ping from a1)
   docs/lab.md                          topology, names, the fault catalogue
 
