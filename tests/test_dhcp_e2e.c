@@ -21,82 +21,33 @@
 
 #include <jansson.h>
 
+#include "lab_fixture.h"
 #include "live_util.h"
 #include "testlib.h"
 
-#define OUT_MAX (1 << 20)
 #define ATTACH_WAIT_MS 30000
 #define EXIT_WAIT_MS 40000
 #define TRACE_TIMEOUT "25" /* seconds; a fault concludes ~4 s after udhcpc gives up */
 
-static char lab_name[16];
-static bool we_named_it; /* NSTRACE_LAB set here, for the lab script */
-static bool we_brought_it_up;
-static json_t *info;
-
-static const char *jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	ck_assert_msg(s, "no string '%s' in %s", key, json_dumps(o, JSON_COMPACT));
-	return s;
-}
-
-static json_t *lab_info(void)
-{
-	char *out = malloc(OUT_MAX);
-	json_error_t err;
-	json_t *j;
-
-	ck_assert_ptr_nonnull(out);
-	ck_assert_int_eq(sh_out(out, OUT_MAX, "bash %s/scripts/lab info --json", nstrace_srcdir()),
-			 0);
-	j = json_loads(out, 0, &err);
-	ck_assert_msg(j, "lab info --json: %s", err.text);
-	free(out);
-	return j;
-}
-
-static int lab(const char *args)
-{
-	return sh("bash %s/scripts/lab %s >/dev/null 2>&1", nstrace_srcdir(), args);
-}
+static struct lab_fixture lab;
+static json_t *info; /* the lab's `scripts/lab info --json` */
 
 static void lab_setup(void)
 {
-	const char *env = getenv("NSTRACE_LAB");
-
 	if (geteuid() != 0)
 		return;
 	live_init();
-	snprintf(lab_name, sizeof(lab_name), "%s", env ? env : "");
-	if (!env) {
-		snprintf(lab_name, sizeof(lab_name), "de%d", (int)(getpid() % 100000));
-		setenv("NSTRACE_LAB", lab_name, 1);
-		we_named_it = true;
-	}
-	info = lab_info();
-	if (!json_is_true(json_object_get(info, "up"))) {
-		json_decref(info);
-		we_brought_it_up = true;
-		ck_assert_msg(lab("up") == 0, "scripts/lab up failed for lab %s", lab_name);
-		info = lab_info();
-	}
+	lab_fixture_up(&lab, "de");
+	info = lab.info;
 }
 
 static void lab_teardown(void)
 {
 	if (geteuid() != 0)
 		return;
-	json_decref(info);
-	if (we_brought_it_up)
-		lab("down");
-	else
-		lab("heal");
+	lab_fixture_down(&lab, true);
+	info = NULL;
 	live_remove_leftovers();
-	/* The suites after this one must not find our (gone) lab's name. */
-	if (we_named_it)
-		unsetenv("NSTRACE_LAB");
 }
 
 /* A test that failed with a fault applied left it: heal first. */
@@ -105,20 +56,8 @@ static void ensure_healthy(void)
 	json_t *now = lab_info();
 
 	if (json_array_size(json_object_get(now, "faults")))
-		ck_assert_int_eq(lab("heal"), 0);
+		ck_assert_int_eq(lab_run("heal"), 0);
 	json_decref(now);
-}
-
-static json_t *find_by(json_t *array, const char *key, const char *value)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(array, i, e)
-		if (!strcmp(jstr(e, key), value))
-			return e;
-	ck_abort_msg("lab info: no %s = %s", key, value);
-	return NULL;
 }
 
 static json_t *vm_info(const char *name)
@@ -207,7 +146,7 @@ static void run_dhcp(struct run *r, const char *vm)
 	ck_assert_ptr_nonnull(a);
 	r->devices = atoi(a + strlen(" probes on "));
 	snprintf(cmd, sizeof(cmd), "vm %s dhcp", vm);
-	lab(cmd);
+	lab_run(cmd);
 	ck_assert_msg(proc_wait_exit(&r->p, EXIT_WAIT_MS), "nstrace dhcp did not end; stderr: %s",
 		      r->p.err);
 	r->code = exit_code(&r->p);
@@ -478,7 +417,7 @@ START_TEST(test_fault)
 	ensure_healthy();
 	snprintf(cmd, sizeof(cmd), "fault %s %s", f->fault,
 		 !f->target ? jstr(vm, "name") : jstr(vm, f->target));
-	ck_assert_msg(lab(cmd) == 0, "scripts/lab %s failed", cmd);
+	ck_assert_msg(lab_run(cmd) == 0, "scripts/lab %s failed", cmd);
 	run_dhcp(&r, jstr(vm, "name"));
 	assert_status(&r, f->status, 1);
 	snprintf(prefix, sizeof(prefix), "%s xid ", f->message);
@@ -498,7 +437,7 @@ START_TEST(test_fault)
 		ck_assert_msg(strstr(reason, f->reason_has), "%s: reason '%s' lacks '%s'",
 			      f->fault, reason, f->reason_has);
 	run_free(&r);
-	ck_assert_int_eq(lab("heal"), 0);
+	ck_assert_int_eq(lab_run("heal"), 0);
 }
 END_TEST
 

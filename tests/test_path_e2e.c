@@ -12,37 +12,14 @@
 
 #include <jansson.h>
 
+#include "lab_fixture.h"
 #include "live_util.h"
 #include "testlib.h"
 
 #define OUT_MAX (1 << 20)
 
-static char lab_name[16];
-static bool we_brought_it_up;
-static json_t *info;
-
-static const char *jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	ck_assert_msg(s, "lab info: no string '%s'", key);
-	return s;
-}
-
-static json_t *lab_info(void)
-{
-	char *out = malloc(OUT_MAX);
-	json_error_t err;
-	json_t *j;
-
-	ck_assert_ptr_nonnull(out);
-	ck_assert_int_eq(sh_out(out, OUT_MAX, "bash %s/scripts/lab info --json", nstrace_srcdir()),
-			 0);
-	j = json_loads(out, 0, &err);
-	ck_assert_msg(j, "lab info --json: %s", err.text);
-	free(out);
-	return j;
-}
+static struct lab_fixture lab;
+static json_t *info; /* the lab's `scripts/lab info --json` */
 
 /*
  * One lab for the whole case: NSTRACE_LAB if the caller names one (kept up
@@ -50,32 +27,18 @@ static json_t *lab_info(void)
  */
 static void lab_setup(void)
 {
-	const char *env = getenv("NSTRACE_LAB");
-
 	if (geteuid() != 0)
 		return;
-	snprintf(lab_name, sizeof(lab_name), "%s", env ? env : "");
-	if (!env) {
-		snprintf(lab_name, sizeof(lab_name), "pe%d", (int)(getpid() % 100000));
-		setenv("NSTRACE_LAB", lab_name, 1);
-	}
-	info = lab_info();
-	if (!json_is_true(json_object_get(info, "up"))) {
-		json_decref(info);
-		ck_assert_msg(sh("bash %s/scripts/lab up >/dev/null", nstrace_srcdir()) == 0,
-			      "scripts/lab up failed for lab %s", lab_name);
-		we_brought_it_up = true;
-		info = lab_info();
-	}
+	lab_fixture_up(&lab, "pe");
+	info = lab.info;
 }
 
 static void lab_teardown(void)
 {
 	if (geteuid() != 0)
 		return;
-	json_decref(info);
-	if (we_brought_it_up)
-		sh("bash %s/scripts/lab down >/dev/null", nstrace_srcdir());
+	lab_fixture_down(&lab, false);
+	info = NULL;
 }
 
 /* nstrace path PORT --json on the lab; its exit code and document. */
@@ -92,18 +55,6 @@ static json_t *path_json(const char *port, int *code)
 	ck_assert_msg(j, "nstrace path %s --json (exit %d): %s", port, *code, err.text);
 	free(out);
 	return j;
-}
-
-static json_t *find_by(json_t *array, const char *key, const char *value)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(array, i, e)
-		if (!strcmp(jstr(e, key), value))
-			return e;
-	ck_abort_msg("lab info: no %s = %s", key, value);
-	return NULL;
 }
 
 static json_t *router_of(const char *net_uuid)

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_args.h"
 #include "commands.h"
 #include "dhcp_analyse.h"
 #include "event_print.h"
@@ -105,21 +106,6 @@ static void usage(FILE *out)
 		"attached, however nstrace ends.  Guide: docs/dhcp.md.\n");
 }
 
-static int parse_seconds(const char *arg, unsigned long long *ms)
-{
-	char *end;
-	double sec;
-
-	errno = 0;
-	sec = strtod(arg, &end);
-	if (errno || *end || !(sec > 0) || sec > 31536000)
-		return -EINVAL;
-	*ms = (unsigned long long)(sec * 1000 + 0.5);
-	if (!*ms)
-		*ms = 1;
-	return 0;
-}
-
 enum { OPT_OVSDB = 256, OPT_STATE_DIR, OPT_ATTACH };
 
 static int parse_args(int argc, char **argv, struct dhcp_opts *o)
@@ -169,13 +155,7 @@ static int parse_args(int argc, char **argv, struct dhcp_opts *o)
 			o->topo.state_dir = optarg;
 			break;
 		case OPT_ATTACH:
-			if (!strcmp(optarg, "auto")) {
-				o->mode = ATTACH_AUTO;
-			} else if (!strcmp(optarg, "tcx")) {
-				o->mode = ATTACH_TCX;
-			} else if (!strcmp(optarg, "clsact")) {
-				o->mode = ATTACH_CLSACT;
-			} else {
+			if (parse_attach_mode(optarg, &o->mode)) {
 				log_error("bad --attach '%s': expected auto, tcx or clsact",
 					  optarg);
 				return -EINVAL;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "cli_args.h"
 #include "clsact.h"
 #include "commands.h"
 #include "dev_target.h"
@@ -123,21 +124,6 @@ static int parse_bytes(const char *arg, unsigned long long *out)
 	return 0;
 }
 
-static int parse_seconds(const char *arg, unsigned long long *ms)
-{
-	char *end;
-	double sec;
-
-	errno = 0;
-	sec = strtod(arg, &end);
-	if (errno || *end || !(sec > 0) || sec > 31536000)
-		return -EINVAL;
-	*ms = (unsigned long long)(sec * 1000 + 0.5);
-	if (!*ms)
-		*ms = 1;
-	return 0;
-}
-
 enum { OPT_XID = 256, OPT_ICMP_ID, OPT_TUN_KEY, OPT_RINGBUF, OPT_ATTACH };
 
 static int parse_args(int argc, char **argv, struct watch_opts *o, char *msg, size_t len)
@@ -229,14 +215,7 @@ static int parse_args(int argc, char **argv, struct watch_opts *o, char *msg, si
 					 optarg);
 			break;
 		case OPT_ATTACH:
-			if (!strcmp(optarg, "auto"))
-				o->mode = ATTACH_AUTO;
-			else if (!strcmp(optarg, "tcx"))
-				o->mode = ATTACH_TCX;
-			else if (!strcmp(optarg, "clsact"))
-				o->mode = ATTACH_CLSACT;
-			else
-				err = -EINVAL;
+			err = parse_attach_mode(optarg, &o->mode);
 			if (err)
 				snprintf(msg, len,
 					 "bad --attach '%s': expected auto, tcx or clsact", optarg);
