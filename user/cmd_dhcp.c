@@ -354,22 +354,6 @@ static void print_header(const struct dhcp_run *r)
 		fprintf(out, "  path: %s\n", r->path->problem);
 }
 
-static int exit_code_for(int err)
-{
-	switch (err) {
-	case -ENOENT:
-	case -ENODEV:
-	case -EINVAL:
-		return NST_EXIT_USAGE;
-	case -EPERM:
-	case -EACCES:
-	case -EOPNOTSUPP:
-		return NST_EXIT_ENV;
-	default:
-		return NST_EXIT_RUNTIME;
-	}
-}
-
 static const char *end_text(enum trace_end end)
 {
 	switch (end) {
@@ -416,7 +400,7 @@ static int trace(struct dhcp_run *r, struct port_path *path)
 	if (err) {
 		log_error("%s", msg);
 		trace_session_close(&s);
-		return exit_code_for(err);
+		return exit_code_for_errno(err);
 	}
 	fprintf(stderr, "nstrace: attached %d probes on %d devices in %llu ms (%s)%s; waiting "
 			"for DHCP from %s\n",

@@ -294,22 +294,6 @@ static __u64 clock_ns(clockid_t clk)
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
-static int exit_code_for(int err)
-{
-	switch (err) {
-	case -ENOENT:
-	case -ENODEV:
-	case -EINVAL:
-		return NST_EXIT_USAGE;
-	case -EPERM:
-	case -EACCES:
-	case -EOPNOTSUPP:
-		return NST_EXIT_ENV;
-	default:
-		return NST_EXIT_RUNTIME;
-	}
-}
-
 /* Drain, report lost events now and then, until something says stop. */
 static enum loop_event run_loop(struct loop *l, struct stream *s, int *err)
 {
@@ -363,7 +347,7 @@ static int watch(struct watch_opts *o)
 	err = resolve_targets(o, msg, sizeof(msg));
 	if (err) {
 		log_error("%s", msg);
-		rc = exit_code_for(err);
+		rc = exit_code_for_errno(err);
 		goto out;
 	}
 	/* From here a stop signal waits for the loop, which always cleans up. */
@@ -385,7 +369,7 @@ static int watch(struct watch_opts *o)
 				   sizeof(msg));
 	if (err) {
 		log_error("%s; nothing is attached", msg);
-		rc = exit_code_for(err);
+		rc = exit_code_for_errno(err);
 		goto out;
 	}
 	attached = true;

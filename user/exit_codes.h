@@ -10,4 +10,10 @@
 #define NST_EXIT_ENV 4 /* missing privileges or kernel features */
 #define NST_EXIT_RUNTIME 5 /* an operation failed at run time */
 
+/*
+ * The exit code for a setup failure given as -errno: the user named
+ * something that is not there (2), the system refused (4), or it broke (5).
+ */
+int exit_code_for_errno(int err);
+
 #endif
