@@ -29,13 +29,6 @@
  * programs then have one size. */
 const volatile __u32 snaplen = NSTRACE_SNAPLEN_DEFAULT;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct nstrace_filter);
-} filter SEC(".maps");
-
 /* Replaced by the tc probe's ring buffer (and its size) at load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

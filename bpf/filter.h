@@ -11,6 +11,18 @@
 #include "fingerprint.h"
 
 /*
+ * The filter map, one entry written by user space. Every program includes
+ * this definition; user space hands the drop probe the tc probe's instance
+ * (bpf_map__reuse_fd) so one filter decides for both.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nstrace_filter);
+} filter SEC(".maps");
+
+/*
  * A MAC as one integer, read as three 16-bit words: every MAC the filter
  * compares (event fields, filter entries) is 2-byte aligned, and word
  * loads are much cheaper than the byte loads a 6-byte memcpy becomes.

@@ -25,13 +25,6 @@ const volatile __u64 wake_bytes = 256 * 1024;
 const volatile __u8 filter_enabled = 1;
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct nstrace_filter);
-} filter SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, NSTRACE_MAX_HOPS);
 	__type(key, struct nstrace_hop_key);

@@ -74,10 +74,21 @@ lab_names() {
 	fi
 }
 
+# wait_attached PID ERRFILE: until nstrace says its probes are attached
+# (or exits), at most 10 s.
+wait_attached() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -q attached "$2" && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.1
+	done
+}
+
 # trace ACTION-DESC -- WATCH-ARGS... -- ACTION...: run nstrace watch, wait
 # until its probes are attached, run the action, stop nstrace with SIGINT.
 trace() {
-	local desc=$1 watch=() action=() pid i
+	local desc=$1 watch=() action=() pid
 	shift 2
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		watch+=("$1")
@@ -89,11 +100,7 @@ trace() {
 	printf '$ %s watch %s &\n' "$NSTRACE" "${watch[*]}"
 	"$NSTRACE" watch "${watch[@]}" 2>"$WATCH_ERR" &
 	pid=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q attached "$WATCH_ERR" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_attached "$pid" "$WATCH_ERR"
 	cat "$WATCH_ERR"
 	if ! kill -0 "$pid" 2>/dev/null; then
 		wait "$pid"
@@ -140,17 +147,13 @@ trace "two pings from VM a2 to the external host" -- \
 # diagnose FAULT: break the lab, let `nstrace dhcp` find where and why
 # VM a1's DHCP stops, then heal the lab again.
 diagnose() {
-	local fault=$1 err pid i
+	local fault=$1 err pid
 	show "${LAB[@]}" fault "$fault" a1 || return 1
 	err=$(mktemp) || die "mktemp failed"
 	printf '$ %s dhcp %s --timeout 15 &\n' "$NSTRACE" "$A1_PORT"
 	"$NSTRACE" dhcp "$A1_PORT" --timeout 15 2>"$err" &
 	pid=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q attached "$err" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_attached "$pid" "$err"
 	cat "$err"
 	printf '$ %s vm a1 dhcp    # the VM asks for its address\n' "${LAB[*]}"
 	"${LAB[@]}" vm a1 dhcp >/dev/null 2>&1
