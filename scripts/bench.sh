@@ -59,6 +59,7 @@ if [ -f bench/dhcp-bench.sh ]; then
 else
 	echo "== dhcp: bench/dhcp-bench.sh not present, skipped"
 fi
+bench ping_hops bash bench/ping-hops.sh # ping across 2 x 5 namespaces: cost per probe point
 
 echo
 echo "== targets"

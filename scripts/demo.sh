@@ -168,6 +168,16 @@ if "$NSTRACE" dhcp --help >/dev/null 2>&1; then
 	diagnose sg-drop-dhcp-reply
 fi
 
+if "$NSTRACE" ping --help >/dev/null 2>&1; then
+	step "6. nstrace ping: the external host pings a1's floating IP, through the router's DNAT"
+	show "$NSTRACE" ping "$A1_PORT" --from external --netns "$EXT_NS" --count 2
+	step "7. A security group drops ICMP to a1: nstrace ping --from router names the chain"
+	show "${LAB[@]}" fault sg-drop-icmp a1
+	show "$NSTRACE" ping "$A1_PORT" --from router --count 2 ||
+		echo "(nstrace ping exited with $?: 1 = a fault was found)"
+	show "${LAB[@]}" heal
+fi
+
 step "Explore further"
 cat <<EOF
   scripts/lab info                     names, UUIDs, addresses (--json for programs)
@@ -179,6 +189,7 @@ cat <<EOF
   scripts/lab heal                     undo every fault
   $NSTRACE --help                 the commands, e.g. $NSTRACE path --all
   $NSTRACE dhcp $A1_PORT      (then: scripts/lab vm a1 dhcp)
+  $NSTRACE ping $A1_PORT      (then: scripts/lab vm a1 ping external)
   $NSTRACE watch --dev $A1_NS/$A1_TAP --proto icmp     (then ping from a1)
   docs/lab.md                          topology, names, the fault catalogue
 

@@ -4,6 +4,7 @@
 #define NSTRACE_CHECKS_INT_H
 
 #include "path_checks.h"
+#include "router_state.h"
 
 struct check_ctx {
 	const struct topology *t;
@@ -12,6 +13,10 @@ struct check_ctx {
 	size_t first, last; /* hop range in scope */
 	struct check_results *out;
 	int err;
+	/* The path's router namespace, read once by the first router check. */
+	struct router_state router;
+	int router_err; /* -errno when it could not be read */
+	bool router_read;
 };
 
 /*
@@ -47,5 +52,15 @@ void check_tunnel(struct check_ctx *c);
 void check_device_up(struct check_ctx *c);
 void check_vlan(struct check_ctx *c);
 void check_mtu(struct check_ctx *c);
+void check_router_route(struct check_ctx *c);
+void check_snat(struct check_ctx *c);
+void check_fip(struct check_ctx *c);
+
+/*
+ * The path's router namespace as it is now (routes, links, NAT rules),
+ * read on first use; NULL with *err when it could not be read or is no
+ * longer the namespace discovery saw.  Freed by path_checks_run().
+ */
+const struct router_state *chk_router_state(struct check_ctx *c, int *err);
 
 #endif

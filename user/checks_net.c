@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "checks_int.h"
+#include "tunnel_mtu.h"
 
 void check_ns_qrouter(struct check_ctx *c)
 {
@@ -228,22 +229,16 @@ void check_vlan(struct check_ctx *c)
 		vlan_of(c, c->port, a);
 	if (path->target_port < 0)
 		return;
-	a = path_find_role(path, path->kind == PATH_DHCP ? ROLE_DHCP_TAP : ROLE_QR);
+	if (path->kind == PATH_PEER) {
+		/* The peer's qvo: the last one of the path. */
+		for (size_t i = 0; i < path->n; i++)
+			if (path->hops[i].role == ROLE_QVO)
+				a = (int)i;
+	} else {
+		a = path_find_role(path, path->kind == PATH_DHCP ? ROLE_DHCP_TAP : ROLE_QR);
+	}
 	if (a >= 0 && chk_in_scope(c, (size_t)a))
 		vlan_of(c, &c->t->ports[path->target_port], a);
-}
-
-/* Bytes a tunnel adds around the instance's frame (its Ethernet header
- * included, since the MTU counts only the IP packet). */
-static unsigned int tunnel_overhead(const char *type, bool outer_v6)
-{
-	unsigned int outer = outer_v6 ? 40 : 20;
-
-	if (!strcmp(type, "gre"))
-		return outer + 8 + 14; /* GRE header with key, inner Ethernet (TEB) */
-	if (!strcmp(type, "vxlan") || !strcmp(type, "geneve"))
-		return outer + 8 + 8 + 14; /* UDP, VXLAN/Geneve base, inner Ethernet */
-	return 0;
 }
 
 void check_mtu(struct check_ctx *c)

@@ -17,26 +17,21 @@
 #include "log.h"
 #include "names.h"
 #include "path_checks.h"
+#include "port_cmd.h"
 #include "port_lookup.h"
-#include "sg_counters.h"
 #include "timeline_print.h"
 #include "trace_print.h"
 #include "trace_session.h"
 #include "verdict_print.h"
 
-#define MAX_OVSDB_PATHS 32
 #define DHCP_RINGBUF (4ull << 20) /* DHCP is a handful of packets */
 #define DHCP_IDLE_NS 1000000000ull /* a message crosses the path in ms */
 #define DEFAULT_TIMEOUT_MS 60000ull
 
 struct dhcp_opts {
 	const char *port;
-	unsigned long long timeout_ms;
 	unsigned long long count;
-	bool json;
-	enum attach_mode mode;
-	struct topo_options topo;
-	const char *ovsdb[MAX_OVSDB_PATHS];
+	struct port_cmd_opts pc;
 };
 
 /* What the trace's hooks and the verdicts need. */
@@ -50,10 +45,7 @@ struct dhcp_run {
 	__u64 mono_to_wall_ns;
 	bool color;
 	/* The port's security-group counters, at the start and per verdict. */
-	char sg_ns_path[PATH_MAX];
-	char sg_exec[PATH_MAX + 32];
-	bool sg_known;
-	struct ipt_snapshot sg_before;
+	struct sg_watch sg;
 	size_t faults;
 	bool output_closed;
 };
@@ -106,57 +98,29 @@ static void usage(FILE *out)
 		"attached, however nstrace ends.  Guide: docs/dhcp.md.\n");
 }
 
-enum { OPT_OVSDB = 256, OPT_STATE_DIR, OPT_ATTACH };
-
 static int parse_args(int argc, char **argv, struct dhcp_opts *o)
 {
 	static const struct option opts[] = {
-		{ "timeout", required_argument, NULL, 't' },
 		{ "count", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "ovsdb", required_argument, NULL, OPT_OVSDB },
-		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-		{ "attach", required_argument, NULL, OPT_ATTACH },
+		PORT_CMD_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	int c;
+	int c, pc;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":t:c:jh", opts, NULL)) != -1) {
+		pc = port_cmd_option(&o->pc, c, optarg);
+		if (pc < 0)
+			return pc;
+		if (pc)
+			continue;
 		switch (c) {
-		case 't':
-			if (parse_seconds(optarg, &o->timeout_ms)) {
-				log_error("bad --timeout '%s': expected seconds above 0, e.g. 30",
-					  optarg);
-				return -EINVAL;
-			}
-			break;
 		case 'c':
 			if (parse_uint(optarg, 1000000, &o->count) || !o->count) {
 				log_error("bad --count '%s': expected a number of transactions "
 					  "above 0",
-					  optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case OPT_OVSDB:
-			if (o->topo.n_ovsdb_paths == MAX_OVSDB_PATHS) {
-				log_error("at most %d --ovsdb paths", MAX_OVSDB_PATHS);
-				return -EINVAL;
-			}
-			o->ovsdb[o->topo.n_ovsdb_paths++] = optarg;
-			break;
-		case OPT_STATE_DIR:
-			o->topo.state_dir = optarg;
-			break;
-		case OPT_ATTACH:
-			if (parse_attach_mode(optarg, &o->mode)) {
-				log_error("bad --attach '%s': expected auto, tcx or clsact",
 					  optarg);
 				return -EINVAL;
 			}
@@ -178,14 +142,6 @@ static int parse_args(int argc, char **argv, struct dhcp_opts *o)
 		return -EINVAL;
 	}
 	return port_query_valid(o->port, "dhcp") ? 0 : -EINVAL;
-}
-
-static __u64 clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
 /* ---- the verdict and its checks ------------------------------------------ */
@@ -213,21 +169,12 @@ static void print_verdict(struct dhcp_run *r, const struct dhcp_txn *x, const st
 {
 	struct check_results cr = { 0 };
 	struct verdict_checks checks = { 0 };
-	struct ipt_snapshot after;
 
 	if (path_checks_run(r->t, r->path, CHK_DHCP_SET, v->check_first, v->check_last, &cr) ||
 	    verdict_checks_add_path(&checks, &cr))
 		log_warn("out of memory running the checks");
-	if (r->sg_known) {
-		ipt_snapshot_read(r->sg_ns_path, "neutron-openvswi-", &after);
-		if (sg_checks(&r->sg_before, &after, r->port->uuid,
-			      topo_node_name(r->t, r->port->node), r->sg_exec, &checks))
-			log_warn("out of memory reading the security-group counters");
-		/* The next verdict counts from here. */
-		ipt_snapshot_free(&r->sg_before);
-		r->sg_before = after;
-	}
-	if (r->o->json) {
+	sg_watch_checks(&r->sg, &checks);
+	if (r->o->pc.json) {
 		verdict_print_json(stdout, v, &checks, verdict_extra(x));
 	} else {
 		fputc('\n', stdout);
@@ -255,7 +202,7 @@ static void on_event(void *ctx, const struct nstrace_event *e, const struct hop 
 	struct dhcp_run *r = ctx;
 
 	(void)on_path;
-	if (r->o->json)
+	if (r->o->pc.json)
 		event_print_json(stdout, e, hop, e->ts_ns + r->mono_to_wall_ns);
 }
 
@@ -264,7 +211,7 @@ static void on_timeline(void *ctx, const struct timeline *t)
 	struct dhcp_run *r = ctx;
 	char title[128], mac[MAC_STR_LEN];
 
-	if (r->o->json) {
+	if (r->o->pc.json) {
 		timeline_print_json(stdout, t, r->s->hops);
 	} else if (t->app.app == NSTRACE_APP_DHCP4) {
 		snprintf(title, sizeof(title), "%s xid 0x%08x for %s",
@@ -318,31 +265,12 @@ static int build_filter(const struct topology *t, const struct topo_port *p,
 	return 0;
 }
 
-/* Where the port's security groups live: its node's namespace. */
-static void sg_setup(struct dhcp_run *r)
-{
-	const struct topology *t = r->t;
-	const struct topo_node *n;
-	const struct topo_ns *ns;
-
-	if (r->port->node < 0 || !r->port->hybrid)
-		return;
-	n = &t->nodes[r->port->node];
-	if (n->ns < 0)
-		return;
-	ns = &t->ns[n->ns];
-	snprintf(r->sg_ns_path, sizeof(r->sg_ns_path), "%s", ns->ns.is_self ? "" : ns->ns.path);
-	ns_exec_prefix(&ns->ns, r->sg_exec, sizeof(r->sg_exec));
-	ipt_snapshot_read(r->sg_ns_path, "neutron-openvswi-", &r->sg_before);
-	r->sg_known = true;
-}
-
 static void print_header(const struct dhcp_run *r)
 {
 	const struct topology *t = r->t;
 	const struct topo_port *p = r->port;
 	const struct topo_network *net = p->network >= 0 ? &t->nets[p->network] : NULL;
-	FILE *out = r->o->json ? stderr : stdout;
+	FILE *out = r->o->pc.json ? stderr : stdout;
 
 	fprintf(out, "nstrace dhcp: port %s, VM port on %s, MAC %s\n", p->uuid,
 		topo_node_name(t, p->node), p->mac);
@@ -354,29 +282,17 @@ static void print_header(const struct dhcp_run *r)
 		fprintf(out, "  path: %s\n", r->path->problem);
 }
 
-static const char *end_text(enum trace_end end)
-{
-	switch (end) {
-	case TRACE_END_TIMEOUT:
-		return "--timeout passed";
-	case TRACE_END_SIGNAL:
-		return "stopped by a signal";
-	default:
-		return "done";
-	}
-}
-
 static int trace(struct dhcp_run *r, struct port_path *path)
 {
 	struct trace_session s;
 	struct trace_opts to = {
 		.t = r->t,
 		.path = path,
-		.mode = r->o->mode,
+		.mode = r->o->pc.mode,
 		.drops = true,
 		.snaplen = NSTRACE_SNAPLEN_DEFAULT,
 		.ringbuf_bytes = DHCP_RINGBUF,
-		.timeout_ms = r->o->timeout_ms,
+		.timeout_ms = r->o->pc.timeout_ms,
 		.idle_ns = DHCP_IDLE_NS,
 		.status_line = isatty(STDERR_FILENO),
 		.hint = "in the VM: sudo dhclient eth0 (or udhcpc -i eth0)",
@@ -394,7 +310,7 @@ static int trace(struct dhcp_run *r, struct port_path *path)
 
 	if (build_filter(r->t, r->port, &to.filter))
 		return NST_EXIT_USAGE;
-	sg_setup(r);
+	sg_watch_start(&r->sg, r->t, r->port);
 	r->s = &s;
 	err = trace_session_start(&s, &to, msg, sizeof(msg));
 	if (err) {
@@ -409,7 +325,7 @@ static int trace(struct dhcp_run *r, struct port_path *path)
 	log_info("tc probe loaded in %llu ms, then attached (and the drop probe loaded) in "
 		 "%llu ms",
 		 s.load_ms, s.attach_ms - s.load_ms);
-	r->mono_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	r->mono_to_wall_ns = loop_clock_ns(CLOCK_REALTIME) - loop_clock_ns(CLOCK_MONOTONIC);
 	if (dhcp_analyser_init(&r->an, r->t, path, &s.places, drop_reason_name)) {
 		log_error("out of memory");
 		trace_session_close(&s);
@@ -421,7 +337,7 @@ static int trace(struct dhcp_run *r, struct port_path *path)
 	if (end == TRACE_END_SIGNAL)
 		log_info("stopping on %s", strsignal(s.signo));
 	trace_session_finish(&s);
-	dhcp_analyser_poll(&r->an, clock_ns(CLOCK_MONOTONIC), true);
+	dhcp_analyser_poll(&r->an, loop_clock_ns(CLOCK_MONOTONIC), true);
 	if (!r->an.n_txns && !r->output_closed) {
 		struct verdict v;
 
@@ -430,7 +346,7 @@ static int trace(struct dhcp_run *r, struct port_path *path)
 	}
 	fprintf(stderr, "nstrace: %s: %llu events (%llu off the path), %lld lost, %zu "
 			"transaction%s\n",
-		end_text(end), (unsigned long long)s.events, (unsigned long long)s.off_path,
+		trace_end_text(end), (unsigned long long)s.events, (unsigned long long)s.off_path,
 		s.lost < 0 ? 0 : s.lost, r->an.n_txns, r->an.n_txns == 1 ? "" : "s");
 	if (err) {
 		log_error("reading events failed: %s", strerror(-err));
@@ -450,44 +366,12 @@ static int dhcp(struct dhcp_opts *o)
 	struct dhcp_run r = { .o = o };
 	struct port_path path = { 0 };
 	struct topology t;
-	json_t *error = NULL;
 	const char *nc = getenv("NO_COLOR");
 	int idx, rc;
 
-	if (geteuid() != 0) {
-		log_error("needs root, to attach probes, enter network namespaces and read the "
-			  "OVSDB socket; run it with sudo");
-		return NST_EXIT_ENV;
-	}
-	o->topo.ovsdb_paths = o->ovsdb;
-	rc = topology_discover(&o->topo, &t);
-	if (rc) {
-		log_error("discovery failed: %s", strerror(-rc));
-		topology_free(&t);
-		return NST_EXIT_RUNTIME;
-	}
-	for (size_t i = 0; i < t.n_warnings; i++)
-		log_warn("%s", t.warnings[i]);
-	idx = port_lookup(&t, o->port, "dhcp", o->json ? &error : NULL);
-	if (idx < 0) {
-		if (error) {
-			json_t *line = json_pack("{s:s}", "type", "error");
-
-			json_object_update(line, error);
-			json_dumpf(line, stdout, JSON_COMPACT);
-			fputc('\n', stdout);
-			json_decref(line);
-			json_decref(error);
-		}
-		topology_free(&t);
-		return NST_EXIT_USAGE;
-	}
-	if (t.ports[idx].kind != PORT_VM) {
-		log_error("port %s is a %s port; nstrace dhcp traces a VM's port (the DHCP client)",
-			  t.ports[idx].uuid, port_kind_name(t.ports[idx].kind));
-		topology_free(&t);
-		return NST_EXIT_USAGE;
-	}
+	rc = port_cmd_find(&o->pc, o->port, "dhcp", o->pc.json, &t, &idx);
+	if (rc)
+		return rc;
 	if (path_plan(&t, idx, PATH_DHCP, &path)) {
 		log_error("out of memory planning the path");
 		topology_free(&t);
@@ -499,7 +383,7 @@ static int dhcp(struct dhcp_opts *o)
 	r.color = isatty(STDOUT_FILENO) && !(nc && nc[0]);
 	print_header(&r);
 	rc = trace(&r, &path);
-	ipt_snapshot_free(&r.sg_before);
+	sg_watch_free(&r.sg);
 	port_path_free(&path);
 	topology_free(&t);
 	return rc;
@@ -507,7 +391,7 @@ static int dhcp(struct dhcp_opts *o)
 
 int cmd_dhcp(int argc, char **argv)
 {
-	struct dhcp_opts o = { .timeout_ms = DEFAULT_TIMEOUT_MS, .count = 1 };
+	struct dhcp_opts o = { .pc.timeout_ms = DEFAULT_TIMEOUT_MS, .count = 1 };
 	int err = parse_args(argc, argv, &o);
 
 	if (err > 0) {

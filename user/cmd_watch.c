@@ -286,18 +286,10 @@ static int on_event(void *ctx, const struct nstrace_event *e, size_t size)
 	return w->opts->count && w->printed >= w->opts->count;
 }
 
-static __u64 clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
 /* Drain, report lost events now and then, until something says stop. */
 static enum loop_event run_loop(struct loop *l, struct stream *s, int *err)
 {
-	__u64 next_lost_check = clock_ns(CLOCK_MONOTONIC);
+	__u64 next_lost_check = loop_clock_ns(CLOCK_MONOTONIC);
 	enum loop_event ev;
 
 	for (;;) {
@@ -309,7 +301,7 @@ static enum loop_event run_loop(struct loop *l, struct stream *s, int *err)
 			s->stopped = true; /* reader went away (EPIPE) */
 		if (*err < 0 || s->stopped || ev != LOOP_TICK)
 			break;
-		if (clock_ns(CLOCK_MONOTONIC) >= next_lost_check) {
+		if (loop_clock_ns(CLOCK_MONOTONIC) >= next_lost_check) {
 			stream_check_lost(s);
 			next_lost_check += LOST_CHECK_MS * 1000000ull;
 		}
@@ -356,7 +348,7 @@ static int watch(struct watch_opts *o)
 		log_error("cannot set up signal handling: %s", strerror(-err));
 		goto out;
 	}
-	t0 = clock_ns(CLOCK_MONOTONIC);
+	t0 = loop_clock_ns(CLOCK_MONOTONIC);
 	err = probe_load(&skel, &o->probe, msg, sizeof(msg));
 	if (err) {
 		log_error("%s", msg);
@@ -375,10 +367,10 @@ static int watch(struct watch_opts *o)
 	attached = true;
 	fprintf(stderr, "nstrace: attached %d probes on %d devices in %llu ms (%s)\n",
 		session.n_points, o->n_targets,
-		(unsigned long long)((clock_ns(CLOCK_MONOTONIC) - t0) / 1000000),
+		(unsigned long long)((loop_clock_ns(CLOCK_MONOTONIC) - t0) / 1000000),
 		attach_mode_name(session.mode));
 
-	w.mono_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	w.mono_to_wall_ns = loop_clock_ns(CLOCK_REALTIME) - loop_clock_ns(CLOCK_MONOTONIC);
 	err = stream_open(&s, events_fd, hopstats_fd, hops, on_event, &w);
 	if (!err) {
 		stream_open_ok = true;

@@ -19,5 +19,6 @@ int cmd_watch(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_path(int argc, char **argv);
 int cmd_dhcp(int argc, char **argv);
+int cmd_ping(int argc, char **argv);
 
 #endif

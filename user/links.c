@@ -16,8 +16,7 @@
 #include <linux/rtnetlink.h>
 
 #include "netns.h"
-
-#define NL_BUF_LEN 65536
+#include "rtnl.h"
 
 int links_add(struct link_list *l, const struct link_info *li)
 {
@@ -47,83 +46,6 @@ void links_free(struct link_list *l)
 	free(l->items);
 	l->items = NULL;
 	l->n = 0;
-}
-
-static int nl_open(void)
-{
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-static int nl_send(int fd, struct nlmsghdr *nlh)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-
-	if (sendto(fd, nlh, nlh->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	return 0;
-}
-
-typedef int (*nl_msg_fn)(const struct nlmsghdr *nlh, void *ctx);
-
-/* Receive replies to seq until DONE (dump) or the single answer; each
- * message of type want goes to fn. */
-static int nl_recv(int fd, __u32 seq, __u16 want, nl_msg_fn fn, void *ctx, bool dump)
-{
-	char *buf = malloc(NL_BUF_LEN);
-	int err = 0;
-	bool done = false;
-
-	if (!buf)
-		return -ENOMEM;
-	while (!done && !err) {
-		ssize_t len = recv(fd, buf, NL_BUF_LEN, 0);
-		struct nlmsghdr *nlh;
-
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
-		}
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (unsigned int)len);
-		     nlh = NLMSG_NEXT(nlh, len)) {
-			if (nlh->nlmsg_seq != seq)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_DONE) {
-				done = true;
-				break;
-			}
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(nlh);
-
-				err = e->error;
-				done = true;
-				break;
-			}
-			if (nlh->nlmsg_type == want) {
-				err = fn(nlh, ctx);
-				if (err)
-					break;
-			}
-			if (!dump) {
-				done = true;
-				break;
-			}
-		}
-	}
-	free(buf);
-	return err;
 }
 
 static void parse_linkinfo(const struct rtattr *nest, struct link_info *li)
@@ -238,11 +160,11 @@ static int dump_links(int fd, struct link_list *out)
 		/* Statistics are most of each message and nstrace needs none. */
 		.ext_mask = RTEXT_FILTER_SKIP_STATS,
 	};
-	int err = nl_send(fd, &req.nlh);
+	int err = rtnl_send(fd, &req.nlh);
 
 	if (err)
 		return err;
-	return nl_recv(fd, 1, RTM_NEWLINK, on_link, out, true);
+	return rtnl_recv(fd, 1, RTM_NEWLINK, on_link, out, true);
 }
 
 static int dump_addrs(int fd, struct link_list *out)
@@ -257,11 +179,11 @@ static int dump_addrs(int fd, struct link_list *out)
 		.nlh.nlmsg_seq = 2,
 		.ifa.ifa_family = AF_UNSPEC,
 	};
-	int err = nl_send(fd, &req.nlh);
+	int err = rtnl_send(fd, &req.nlh);
 
 	if (err)
 		return err;
-	return nl_recv(fd, 2, RTM_NEWADDR, on_addr, out, true);
+	return rtnl_recv(fd, 2, RTM_NEWADDR, on_addr, out, true);
 }
 
 static int on_peer(const struct nlmsghdr *nlh, void *ctx)
@@ -312,8 +234,8 @@ static void ask_peer_macs(int fd, struct link_list *l)
 		if (li->link_netnsid < 0 || li->link <= 0 || strcmp(li->kind, "veth"))
 			continue;
 		/* An old kernel or a peer gone meanwhile: the peer stays unknown. */
-		if (!nl_send(fd, &req.nlh))
-			nl_recv(fd, req.nlh.nlmsg_seq, RTM_NEWLINK, on_peer, li, false);
+		if (!rtnl_send(fd, &req.nlh))
+			rtnl_recv(fd, req.nlh.nlmsg_seq, RTM_NEWLINK, on_peer, li, false);
 	}
 }
 
@@ -332,7 +254,7 @@ static int dump_fd(int fd, struct link_list *out)
 
 int links_dump(struct link_list *out)
 {
-	int fd = nl_open();
+	int fd = rtnl_open();
 	int err;
 
 	if (fd < 0)
@@ -343,33 +265,9 @@ int links_dump(struct link_list *out)
 	return err;
 }
 
-/* A route socket bound to ns_path; the cookie of that namespace as well. */
-static int nl_open_in(const char *ns_path, __u64 *cookie, bool *has_cookie)
-{
-	int ns_fd = netns_open(ns_path);
-	int home, fd, err;
-
-	if (ns_fd < 0)
-		return ns_fd;
-	err = netns_enter(ns_fd, &home);
-	close(ns_fd);
-	if (err)
-		return err;
-	fd = nl_open();
-	if (cookie)
-		*has_cookie = !netns_current_cookie(cookie);
-	err = netns_leave(home);
-	if (err) {
-		if (fd >= 0)
-			close(fd);
-		return err;
-	}
-	return fd;
-}
-
 int links_dump_ns(const char *ns_path, struct link_list *out)
 {
-	int fd = nl_open_in(ns_path, &out->netns_cookie, &out->has_cookie);
+	int fd = rtnl_open_in(ns_path, &out->netns_cookie, &out->has_cookie);
 	int err;
 
 	if (fd < 0)
@@ -415,16 +313,16 @@ static int query_nsid(int fd, __u32 seq, const char *other, int *nsid)
 	if (ns_fd < 0)
 		return 0;
 	req.fd = (__u32)ns_fd;
-	err = nl_send(fd, &req.nlh);
+	err = rtnl_send(fd, &req.nlh);
 	if (!err)
-		err = nl_recv(fd, seq, RTM_NEWNSID, on_nsid, nsid, false);
+		err = rtnl_recv(fd, seq, RTM_NEWNSID, on_nsid, nsid, false);
 	close(ns_fd);
 	return err;
 }
 
 int links_nsids(const char *ns_path, const char *const *others, size_t n, int *nsids)
 {
-	int fd = nl_open_in(ns_path, NULL, NULL);
+	int fd = rtnl_open_in(ns_path, NULL, NULL);
 	int err = 0;
 
 	if (fd < 0)

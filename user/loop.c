@@ -7,6 +7,8 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include "loop.h"
 
 static int watch_fd(int epfd, int fd)
@@ -105,4 +107,12 @@ void loop_close(struct loop *l)
 		sigprocmask(SIG_SETMASK, &l->old_mask, NULL);
 	l->masked = false;
 	l->epfd = l->sigfd = l->timerfd = -1;
+}
+
+__u64 loop_clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }

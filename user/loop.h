@@ -10,6 +10,9 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <time.h>
+
+#include <linux/types.h>
 
 enum loop_event {
 	LOOP_TICK, /* a caller fd is ready or the wait timed out: drain */
@@ -38,5 +41,8 @@ int loop_add_fd(struct loop *l, int fd);
 enum loop_event loop_wait(struct loop *l, int wait_ms);
 /* Close the fds and restore the signal mask (pending signals then act). */
 void loop_close(struct loop *l);
+
+/* clk (CLOCK_MONOTONIC: the events' clock, CLOCK_REALTIME) in ns. */
+__u64 loop_clock_ns(clockid_t clk);
 
 #endif

@@ -12,6 +12,7 @@ static const struct command commands[] = {
 	{ "cleanup", "remove probes left behind by a killed nstrace", cmd_cleanup },
 	{ "path", "a port's DHCP and L3 hops, namespaces, nodes and checks", cmd_path },
 	{ "dhcp", "where a VM's DHCP stops, why, and what to check next", cmd_dhcp },
+	{ "ping", "every hop of a VM's pings, where one stopped, per-hop latency", cmd_ping },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -25,6 +25,9 @@ static const struct {
 	[CHK_DEVICE_UP] = { "device-up", check_device_up },
 	[CHK_VLAN] = { "local-vlan", check_vlan },
 	[CHK_MTU] = { "mtu", check_mtu },
+	[CHK_ROUTER_ROUTE] = { "router-route", check_router_route },
+	[CHK_SNAT] = { "snat", check_snat },
+	[CHK_FIP] = { "floating-ip", check_fip },
 };
 
 const char *check_id_name(enum check_id id)
@@ -59,6 +62,8 @@ int path_checks_run(const struct topology *t, const struct port_path *path, unsi
 	for (int id = 0; id < CHK__COUNT && !c.err; id++)
 		if (mask & CHK_BIT(id))
 			checks[id].run(&c);
+	if (c.router_read)
+		router_state_free(&c.router);
 	return c.err;
 }
 

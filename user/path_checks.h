@@ -26,6 +26,9 @@ enum check_id {
 	CHK_DEVICE_UP, /* each kernel device of the path is up */
 	CHK_VLAN, /* the port's local VLAN tag is the network's */
 	CHK_MTU, /* the underlay fits the instance MTU plus tunnel overhead */
+	CHK_ROUTER_ROUTE, /* the router has a default route (device, gateway) */
+	CHK_SNAT, /* the router's SNAT rules cover the port, to a qg- address */
+	CHK_FIP, /* the port's floating IP: DNAT, float-snat, address on qg- */
 	CHK__COUNT
 };
 
@@ -37,7 +40,8 @@ enum check_id {
 	 CHK_BIT(CHK_TUNNEL) | CHK_BIT(CHK_DEVICE_UP) | CHK_BIT(CHK_VLAN) | CHK_BIT(CHK_MTU))
 #define CHK_L3_SET                                                                        \
 	(CHK_BIT(CHK_NS_QROUTER) | CHK_BIT(CHK_ROUTER_GW) | CHK_BIT(CHK_TUNNEL) |         \
-	 CHK_BIT(CHK_DEVICE_UP) | CHK_BIT(CHK_VLAN) | CHK_BIT(CHK_MTU))
+	 CHK_BIT(CHK_DEVICE_UP) | CHK_BIT(CHK_VLAN) | CHK_BIT(CHK_MTU) |                  \
+	 CHK_BIT(CHK_ROUTER_ROUTE) | CHK_BIT(CHK_SNAT) | CHK_BIT(CHK_FIP))
 
 enum check_status {
 	CHECK_PASS,

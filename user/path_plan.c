@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The DHCP and L3 paths of an instance's port, hop by hop. */
+/* The DHCP, L3 and peer paths of an instance's port, hop by hop. */
 #include <errno.h>
 #include <sys/socket.h>
 #include <stdio.h>
@@ -13,7 +13,15 @@
 
 const char *path_kind_name(enum path_kind k)
 {
-	return k == PATH_DHCP ? "dhcp" : "l3";
+	switch (k) {
+	case PATH_DHCP:
+		return "dhcp";
+	case PATH_L3:
+		return "l3";
+	case PATH_PEER:
+		return "peer";
+	}
+	return "?";
 }
 
 void port_path_free(struct port_path *p)
@@ -160,50 +168,79 @@ static void plan_init(struct plan *pl, const struct topology *t, int port, enum 
 		STR_COPY(pl->net_type, t->nodes[p->node].tunnels[0].type);
 }
 
-/* VM -> tap (-> qbr -> qvb -> qvo): the instance's side of the compute node. */
-static void plan_vm_side(struct plan *pl, const struct topo_port *p)
+/* The instance's side of its compute node, in the order a packet leaving
+ * the VM meets it, with that packet's direction at each device. */
+static const struct {
+	const char *prefix; /* hybrid plug devices: prefix + the port's UUID start */
+	enum dev_role role;
+	__u8 dir;
+} vm_side[] = {
+	{ NULL, ROLE_VM, NSTRACE_DIR_EGRESS },
+	{ NULL, ROLE_TAP, NSTRACE_DIR_INGRESS },
+	{ "qbr", ROLE_QBR, NSTRACE_DIR_EGRESS },
+	{ "qvb", ROLE_QVB, NSTRACE_DIR_EGRESS },
+	{ "qvo", ROLE_QVO, NSTRACE_DIR_INGRESS },
+};
+#define VM_SIDE_PLAIN 2 /* VM and tap only: the tap is on the integration bridge */
+
+static __u8 reverse_dir(__u8 dir)
+{
+	return dir == NSTRACE_DIR_EGRESS ? NSTRACE_DIR_INGRESS : NSTRACE_DIR_EGRESS;
+}
+
+/* One hop of p's side; dir as the packet travelling in this path meets it. */
+static void plan_side_hop(struct plan *pl, const struct topo_port *p, size_t i, __u8 dir)
 {
 	const struct topology *t = pl->t;
+	const struct link_info *li;
+	char dev[IF_NAMESIZE];
 	struct path_hop *h;
-	static const struct {
-		const char *prefix;
-		enum dev_role role;
-		__u8 dir;
-	} hybrid[] = {
-		{ "qbr", ROLE_QBR, NSTRACE_DIR_EGRESS },
-		{ "qvb", ROLE_QVB, NSTRACE_DIR_EGRESS },
-		{ "qvo", ROLE_QVO, NSTRACE_DIR_INGRESS },
-	};
+	int ns;
 
-	if (p->vm_ns >= 0) {
-		h = plan_add(pl, p->node, p->vm_ns, p->vm_dev, ROLE_VM, NSTRACE_DIR_EGRESS);
-	} else {
-		h = plan_add(pl, p->node, -1, "", ROLE_VM, NSTRACE_DIR_EGRESS);
-		if (h) {
-			h->missing = false;
-			plan_no_probe(h, "inside the instance: not visible from the host");
+	switch (vm_side[i].role) {
+	case ROLE_VM:
+		if (p->vm_ns >= 0) {
+			h = plan_add(pl, p->node, p->vm_ns, p->vm_dev, ROLE_VM, dir);
+		} else {
+			h = plan_add(pl, p->node, -1, "", ROLE_VM, dir);
+			if (h) {
+				h->missing = false;
+				plan_no_probe(h, "inside the instance: not visible from the host");
+			}
 		}
-	}
-	if (h) {
-		STR_COPY(h->mac, p->mac);
-		if (p->vm_uuid[0])
-			snprintf(h->note, sizeof(h->note), "instance %s", p->vm_uuid);
-	}
-	h = plan_add(pl, p->node, p->ns, p->dev, ROLE_TAP, NSTRACE_DIR_INGRESS);
-	if (h && p->native_fw)
-		h->vlan = p->local_vlan;
-	if (!p->hybrid)
+		if (h) {
+			STR_COPY(h->mac, p->mac);
+			if (p->vm_uuid[0])
+				snprintf(h->note, sizeof(h->note), "instance %s", p->vm_uuid);
+		}
 		return;
-	for (size_t i = 0; i < sizeof(hybrid) / sizeof(hybrid[0]); i++) {
-		const struct link_info *li;
-		char dev[IF_NAMESIZE];
-		int ns;
-
-		snprintf(dev, sizeof(dev), "%s%.11s", hybrid[i].prefix, p->prefix);
-		ns = topo_find_dev(t, p->node, dev, &li);
-		h = plan_add(pl, p->node, ns, dev, hybrid[i].role, hybrid[i].dir);
-		if (h && hybrid[i].role == ROLE_QVO)
+	case ROLE_TAP:
+		h = plan_add(pl, p->node, p->ns, p->dev, ROLE_TAP, dir);
+		if (h && p->native_fw)
 			h->vlan = p->local_vlan;
+		return;
+	default:
+		snprintf(dev, sizeof(dev), "%s%.11s", vm_side[i].prefix, p->prefix);
+		ns = topo_find_dev(t, p->node, dev, &li);
+		h = plan_add(pl, p->node, ns, dev, vm_side[i].role, dir);
+		if (h && vm_side[i].role == ROLE_QVO)
+			h->vlan = p->local_vlan;
+	}
+}
+
+/*
+ * VM -> tap (-> qbr -> qvb -> qvo): an instance's side of its compute node;
+ * toward_vm walks it backwards (qvo ... VM) for a packet arriving there,
+ * every direction reversed.
+ */
+static void plan_vm_side(struct plan *pl, const struct topo_port *p, bool toward_vm)
+{
+	size_t n = p->hybrid ? sizeof(vm_side) / sizeof(vm_side[0]) : VM_SIDE_PLAIN;
+
+	for (size_t k = 0; k < n; k++) {
+		size_t i = toward_vm ? n - 1 - k : k;
+
+		plan_side_hop(pl, p, i, toward_vm ? reverse_dir(vm_side[i].dir) : vm_side[i].dir);
 	}
 }
 
@@ -349,6 +386,8 @@ int path_plan(const struct topology *t, int port, enum path_kind kind, struct po
 	const struct topo_port *p = &t->ports[port];
 	struct plan pl;
 
+	if (kind == PATH_PEER)
+		return -EINVAL;
 	plan_init(&pl, t, port, kind, out);
 	if (p->kind != PORT_VM) {
 		snprintf(out->problem, sizeof(out->problem),
@@ -358,7 +397,7 @@ int path_plan(const struct topology *t, int port, enum path_kind kind, struct po
 				t->ns[p->ns].kind : NSK_OTHER), NSTRACE_DIR_EGRESS);
 		return pl.err;
 	}
-	plan_vm_side(&pl, p);
+	plan_vm_side(&pl, p, false);
 	if (p->network < 0) {
 		snprintf(out->problem, sizeof(out->problem),
 			 "the port's network is unknown (no net_uuid in OVSDB, MAC in no host "
@@ -370,6 +409,71 @@ int path_plan(const struct topology *t, int port, enum path_kind kind, struct po
 		plan_dhcp(&pl, p);
 	else
 		plan_l3(&pl, p);
+	if (pl.err)
+		port_path_free(out);
+	return pl.err;
+}
+
+/* True, with why, when port -> peer is no east-west path on one network. */
+static bool peer_refused(const struct topology *t, int port, int peer_port, char *buf,
+			 size_t len)
+{
+	const struct topo_port *p = &t->ports[port], *q = &t->ports[peer_port];
+
+	if (port == peer_port) {
+		snprintf(buf, len, "the port and its peer are the same port");
+		return true;
+	}
+	if (p->kind != PORT_VM) {
+		snprintf(buf, len, "a %s port: a peer path starts from an instance's port",
+			 port_kind_name(p->kind));
+		return true;
+	}
+	if (q->kind != PORT_VM) {
+		snprintf(buf, len,
+			 "the peer is a %s port, not an instance's: a peer path ends at an "
+			 "instance's port (the DHCP and L3 paths reach the others)",
+			 port_kind_name(q->kind));
+		return true;
+	}
+	if (p->network < 0 || q->network < 0) {
+		snprintf(buf, len,
+			 "the %s's network is unknown (no net_uuid in OVSDB, MAC in no host "
+			 "file): cannot tell whether both ports share a network",
+			 p->network < 0 ? "port" : "peer");
+		return true;
+	}
+	if (p->network != q->network) {
+		/* Overlapping tenants: same IP, other network, never a peer. */
+		snprintf(buf, len,
+			 "the peer is on network %s, the port on %s: traffic between networks "
+			 "goes through a router (the L3 path), not east-west",
+			 t->nets[q->network].uuid, t->nets[p->network].uuid);
+		return true;
+	}
+	return false;
+}
+
+int path_plan_peer(const struct topology *t, int port, int peer_port, struct port_path *out)
+{
+	const struct topo_port *p = &t->ports[port], *q = &t->ports[peer_port];
+	struct plan pl;
+
+	plan_init(&pl, t, port, PATH_PEER, out);
+	out->target_port = peer_port;
+	out->target_node = q->node;
+	/* Refused: no hops, so nothing is probed for a path that is not one. */
+	if (peer_refused(t, port, peer_port, out->problem, sizeof(out->problem)))
+		return 0;
+	plan_vm_side(&pl, p, false);
+	if (p->node < 0 || q->node < 0)
+		snprintf(out->problem, sizeof(out->problem),
+			 "the %s's node is unknown (its port is on no OVS seen): the crossing "
+			 "between the nodes cannot be planned",
+			 p->node < 0 ? "port" : "peer");
+	plan_crossing(&pl, p->node, p->ovs_name, p->local_vlan, q->node, q->ovs_name,
+		      q->local_vlan);
+	plan_vm_side(&pl, q, true);
 	if (pl.err)
 		port_path_free(out);
 	return pl.err;

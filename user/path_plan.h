@@ -2,7 +2,9 @@
 /*
  * The ordered hops of a port's DHCP path (VM -> tap -> qbr -> qvb -> qvo ->
  * br-int -> br-tun -> tunnel -> underlay -> ... -> DHCP tap in qdhcp-<net>)
- * and L3 path (... -> qr- in qrouter-<router> -> qg- -> br-ex -> external).
+ * and L3 path (... -> qr- in qrouter-<router> -> qg- -> br-ex -> external),
+ * and the peer path between two instances of one network (... -> br-int
+ * [-> tunnel -> other node -> br-int] -> qvo -> qvb -> qbr -> tap -> VM).
  * Each hop says where it is (node, namespace name and setns path, device,
  * ifindex), what it is (role), what the packet carries there (VLAN or
  * tunnel key) and whether a tc probe there sees the packet.
@@ -26,6 +28,7 @@
 enum path_kind {
 	PATH_DHCP, /* the VM's port to its network's DHCP server */
 	PATH_L3, /* the VM's port to its router and out of the gateway */
+	PATH_PEER, /* the VM's port to another VM's port on the same network */
 };
 
 struct path_hop {
@@ -50,7 +53,7 @@ struct path_hop {
 	bool attachable; /* a tc probe here sees the path's packets */
 	char why_not[96]; /* when !attachable: why */
 	bool missing; /* expected here but not found (a finding) */
-	__u8 dir_out; /* NSTRACE_DIR_* of a packet going away from the VM */
+	__u8 dir_out; /* NSTRACE_DIR_* of a packet going away from the (first) VM */
 	char note[192];
 };
 
@@ -59,15 +62,26 @@ struct port_path {
 	struct path_hop *hops;
 	size_t n;
 	int port; /* the port it starts from */
-	int target_node; /* the DHCP server's / router's node, -1 */
-	int target_port; /* DHCP port or qr- port, -1 */
+	int target_node; /* the DHCP server's / router's / peer's node, -1 */
+	int target_port; /* DHCP port, qr- port or the peer VM's port, -1 */
 	int router; /* PATH_L3: index into routers, -1 */
 	char problem[256]; /* why the path stops short; "" when complete */
 };
 
-/* Plan kind for port (index into t->ports). -ENOMEM only; an incomplete
- * path is a result (see problem), not an error. */
+/* Plan kind (PATH_DHCP or PATH_L3) for port (index into t->ports).
+ * -ENOMEM, or -EINVAL for PATH_PEER (it needs a peer: path_plan_peer); an
+ * incomplete path is a result (see problem), not an error. */
 int path_plan(const struct topology *t, int port, enum path_kind kind, struct port_path *out);
+/*
+ * PATH_PEER: from port's instance to peer_port's, east-west on one network:
+ * port's side, the crossing to the peer's node (br-int alone when both
+ * share a node), then the peer's side in the order a packet meets it
+ * (qvo, qvb, qbr, tap, VM).  dir_out stays "going away from port's VM",
+ * i.e. towards the peer.  A request that is no peer path (either port not
+ * an instance's, the same port, networks unknown or different: that
+ * traffic goes through a router) gets no hops and a problem; -ENOMEM only.
+ */
+int path_plan_peer(const struct topology *t, int port, int peer_port, struct port_path *out);
 void port_path_free(struct port_path *p);
 const char *path_kind_name(enum path_kind k);
 

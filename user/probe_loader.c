@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,6 +12,24 @@
 #include "env_check.h"
 #include "probe.skel.h"
 #include "probe_loader.h"
+
+/*
+ * The verifier checks the programs of one object one after the other, and
+ * it is most of nstrace's start-up.  So the probe is three instances of the
+ * same object: the handle creates the maps and loads no program, and each
+ * of the two others loads one program over the handle's maps, both at once.
+ */
+enum { PROG_INGRESS, PROG_EGRESS, PROG_COUNT };
+
+struct probe_set {
+	struct probe_bpf handle; /* first: what callers hold; owns the maps */
+	struct probe_bpf *prog[PROG_COUNT];
+};
+
+static struct probe_set *set_of(struct probe_bpf *skel)
+{
+	return (struct probe_set *)skel;
+}
 
 static int check_config(const struct probe_config *cfg, char *msg, size_t len)
 {
@@ -31,9 +51,126 @@ static int check_config(const struct probe_config *cfg, char *msg, size_t len)
 	return 0;
 }
 
+static struct bpf_program *prog_of(struct probe_bpf *skel, int which)
+{
+	return which == PROG_INGRESS ? skel->progs.nstrace_ingress : skel->progs.nstrace_egress;
+}
+
+/*
+ * The same knobs in every instance, so that each reads as the whole probe;
+ * only program load_only is loaded (PROG_COUNT: none, the maps alone).
+ */
+static int configure(struct probe_bpf *skel, const struct probe_config *cfg, int load_only)
+{
+	int err = 0;
+
+	skel->rodata->snaplen = cfg->snaplen;
+	/* Wake the reader early enough that a burst never fills the buffer. */
+	skel->rodata->wake_bytes = cfg->wake_each_record ? 0 : cfg->ringbuf_bytes / 8;
+	for (int i = 0; i < PROG_COUNT && !err; i++)
+		err = bpf_program__set_autoload(prog_of(skel, i), i == load_only);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.events, (__u32)cfg->ringbuf_bytes);
+	return err;
+}
+
+/* Every map of the handle, rodata included (already frozen with the knobs). */
+static int share_maps(struct probe_bpf *skel, const struct probe_bpf *owner)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, owner->obj) {
+		struct bpf_map *mine = bpf_object__find_map_by_name(skel->obj, bpf_map__name(map));
+		int err;
+
+		if (!mine)
+			return -ENOENT;
+		err = bpf_map__reuse_fd(mine, bpf_map__fd(map));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Like probe_bpf__open(), into the set that will hold the other instances. */
+static struct probe_set *set_open(void)
+{
+	struct probe_set *set = calloc(1, sizeof(*set));
+	int err;
+
+	if (!set)
+		return NULL;
+	err = probe_bpf__create_skeleton(&set->handle);
+	if (!err)
+		err = bpf_object__open_skeleton(set->handle.skeleton, NULL);
+	if (err) {
+		probe_unload(&set->handle);
+		errno = -err;
+		return NULL;
+	}
+	return set;
+}
+
+struct prog_loader {
+	struct probe_bpf *skel;
+	int err;
+};
+
+static void *load_prog(void *arg)
+{
+	struct prog_loader *pl = arg;
+
+	pl->err = probe_bpf__load(pl->skel);
+	return NULL;
+}
+
+/* Both programs at once: one on a thread of its own, one here. */
+static int load_progs(struct probe_set *set, const struct probe_config *cfg, char *msg,
+		      size_t len)
+{
+	static const char *const name[PROG_COUNT] = { "ingress", "egress" };
+	struct prog_loader pl[PROG_COUNT] = { 0 };
+	bool threaded;
+	pthread_t thread;
+	int err = 0;
+
+	for (int i = 0; i < PROG_COUNT; i++) {
+		set->prog[i] = probe_bpf__open();
+		if (!set->prog[i]) {
+			err = -errno;
+			snprintf(msg, len, "cannot open the embedded BPF probe: %s", strerror(-err));
+			return err;
+		}
+		err = configure(set->prog[i], cfg, i);
+		if (!err)
+			err = share_maps(set->prog[i], &set->handle);
+		if (err) {
+			snprintf(msg, len, "cannot share the probe's maps between its programs: %s",
+				 strerror(-err));
+			return err;
+		}
+		pl[i].skel = set->prog[i];
+	}
+	threaded = !pthread_create(&thread, NULL, load_prog, &pl[PROG_EGRESS]);
+	load_prog(&pl[PROG_INGRESS]);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else
+		load_prog(&pl[PROG_EGRESS]);
+	for (int i = 0; i < PROG_COUNT && !err; i++) {
+		err = pl[i].err;
+		if (err)
+			snprintf(msg, len,
+				 "cannot load the BPF probe's %s program into the kernel: %s; run "
+				 "`nstrace -vv ...` for the verifier's log",
+				 name[i], strerror(-err));
+	}
+	return err;
+}
+
 int probe_load(struct probe_bpf **out, const struct probe_config *cfg, char *msg, size_t len)
 {
-	struct probe_bpf *skel;
+	struct probe_set *set;
 	__u32 key = 0;
 	int err;
 
@@ -44,41 +181,42 @@ int probe_load(struct probe_bpf **out, const struct probe_config *cfg, char *msg
 	if (err)
 		return err;
 
-	skel = probe_bpf__open();
-	if (!skel) {
+	set = set_open();
+	if (!set) {
 		err = -errno;
 		snprintf(msg, len, "cannot open the embedded BPF probe: %s", strerror(-err));
 		return err;
 	}
-	skel->rodata->snaplen = cfg->snaplen;
-	/* Wake the reader early enough that a burst never fills the buffer. */
-	skel->rodata->wake_bytes = cfg->wake_each_record ? 0 : cfg->ringbuf_bytes / 8;
-	err = bpf_map__set_max_entries(skel->maps.events, (__u32)cfg->ringbuf_bytes);
+	err = configure(&set->handle, cfg, PROG_COUNT);
 	if (!err)
-		err = probe_bpf__load(skel);
+		err = probe_bpf__load(&set->handle);
 	if (err) {
-		snprintf(msg, len,
-			 "cannot load the BPF probe into the kernel: %s; run `nstrace -vv ...` "
-			 "for the verifier's log",
-			 strerror(-err));
-		probe_bpf__destroy(skel);
-		return err;
+		snprintf(msg, len, "cannot create the BPF probe's maps: %s", strerror(-err));
+		goto fail;
 	}
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.filter), &key, &cfg->filter, BPF_ANY)) {
+	err = load_progs(set, cfg, msg, len);
+	if (err)
+		goto fail;
+	if (bpf_map_update_elem(bpf_map__fd(set->handle.maps.filter), &key, &cfg->filter,
+				BPF_ANY)) {
 		err = -errno;
 		snprintf(msg, len, "cannot write the probe's filter: %s", strerror(-err));
-		probe_bpf__destroy(skel);
-		return err;
+		goto fail;
 	}
-	*out = skel;
+	*out = &set->handle;
 	return 0;
+fail:
+	probe_unload(&set->handle);
+	return err;
 }
 
 void probe_fds(struct probe_bpf *skel, struct attach_probe *attach, int *events_fd,
 	       int *hopstats_fd)
 {
-	attach->ingress_fd = bpf_program__fd(skel->progs.nstrace_ingress);
-	attach->egress_fd = bpf_program__fd(skel->progs.nstrace_egress);
+	struct probe_set *set = set_of(skel);
+
+	attach->ingress_fd = bpf_program__fd(set->prog[PROG_INGRESS]->progs.nstrace_ingress);
+	attach->egress_fd = bpf_program__fd(set->prog[PROG_EGRESS]->progs.nstrace_egress);
 	attach->hops_map_fd = bpf_map__fd(skel->maps.hops);
 	*events_fd = bpf_map__fd(skel->maps.events);
 	*hopstats_fd = bpf_map__fd(skel->maps.hopstats);
@@ -86,5 +224,15 @@ void probe_fds(struct probe_bpf *skel, struct attach_probe *attach, int *events_
 
 void probe_unload(struct probe_bpf *skel)
 {
-	probe_bpf__destroy(skel);
+	struct probe_set *set;
+
+	if (!skel)
+		return;
+	set = set_of(skel);
+	for (int i = 0; i < PROG_COUNT; i++)
+		probe_bpf__destroy(set->prog[i]);
+	/* The handle came from set_open(), not probe_bpf__open(). */
+	if (set->handle.skeleton)
+		bpf_object__destroy_skeleton(set->handle.skeleton);
+	free(set);
 }

@@ -26,7 +26,10 @@ struct probe_config {
 };
 
 /*
- * Load the probe.  On failure returns -errno with a message in msg:
+ * Load the probe, its ingress and egress programs verified side by side on
+ * two threads over one set of maps.  The handle's maps are the probe's; its
+ * programs are not the loaded ones: take their fds from probe_fds().
+ * On failure nothing stays loaded, and it returns -errno with a message in msg:
  * -EPERM / -ENOENT from env_check, -EINVAL for a bad configuration, or the
  * loader's error (verifier, missing kernel feature).
  */

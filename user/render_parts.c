@@ -120,6 +120,14 @@ void text_endpoints(struct sbuf *sb, const struct pkt_addrs *a)
 		sb_word(sb, "%s > %s", src, dst);
 }
 
+void text_nat(struct sbuf *sb, const struct pkt_addrs *prev, const struct pkt_addrs *cur)
+{
+	if (pkt_addrs_same_endpoints(prev, cur))
+		return;
+	sb_word(sb, "nat");
+	text_endpoints(sb, cur);
+}
+
 static void text_arp(struct sbuf *sb, const struct pkt_addrs *a,
 		     const struct pkt_app *p)
 {

@@ -49,6 +49,8 @@ void text_inner_vlan(struct sbuf *sb, const struct pkt_carrier *c);
 void text_eth(struct sbuf *sb, const struct pkt_addrs *a);
 /* "SRC > DST" or "SRC.PORT > DST.PORT". */
 void text_endpoints(struct sbuf *sb, const struct pkt_addrs *a);
+/* "nat SRC > DST" when cur's addresses or ports differ from prev's. */
+void text_nat(struct sbuf *sb, const struct pkt_addrs *prev, const struct pkt_addrs *cur);
 /* What the packet is: "SRC > DST ICMP echo request id 1 seq 2 ttl 64". */
 void text_packet(struct sbuf *sb, const struct pkt_addrs *a,
 		 const struct pkt_app *p);

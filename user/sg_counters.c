@@ -50,7 +50,13 @@ static bool parse_rule(char *line, const char *prefix, struct ipt_rule *r)
 
 int ipt_parse(const char *text, const char *prefix, struct ipt_snapshot *out)
 {
-	bool filter = false;
+	return ipt_parse_table(text, "filter", prefix, out);
+}
+
+int ipt_parse_table(const char *text, const char *table, const char *prefix,
+		    struct ipt_snapshot *out)
+{
+	bool in_table = false;
 	const char *p = text;
 
 	memset(out, 0, sizeof(*out));
@@ -63,10 +69,10 @@ int ipt_parse(const char *text, const char *prefix, struct ipt_snapshot *out)
 		snprintf(line, sizeof(line), "%.*s", (int)len, p);
 		p += len + (nl ? 1 : 0);
 		if (line[0] == '*') {
-			filter = !strcmp(line, "*filter");
+			in_table = !strcmp(line + 1, table);
 			continue;
 		}
-		if (!filter || !parse_rule(line, prefix, &r))
+		if (!in_table || !parse_rule(line, prefix, &r))
 			continue;
 		r.nth = count_same(out, r.chain, r.spec);
 		{
@@ -86,7 +92,13 @@ int ipt_parse(const char *text, const char *prefix, struct ipt_snapshot *out)
 
 void ipt_snapshot_read(const char *ns_path, const char *prefix, struct ipt_snapshot *out)
 {
-	char *argv[] = { "iptables-save", "-c", "-t", "filter", NULL };
+	ipt_snapshot_read_table(ns_path, "filter", prefix, out);
+}
+
+void ipt_snapshot_read_table(const char *ns_path, const char *table, const char *prefix,
+			     struct ipt_snapshot *out)
+{
+	char *argv[] = { "iptables-save", "-c", "-t", (char *)table, NULL };
 	char *text = NULL;
 	int rc = ns_exec_capture(ns_path, argv, &text);
 
@@ -94,7 +106,7 @@ void ipt_snapshot_read(const char *ns_path, const char *prefix, struct ipt_snaps
 	if (rc > 0)
 		rc = -EIO;
 	if (!rc)
-		rc = ipt_parse(text, prefix, out);
+		rc = ipt_parse_table(text, table, prefix, out);
 	out->err = rc;
 	free(text);
 }

@@ -38,6 +38,11 @@ int ipt_parse(const char *text, const char *prefix, struct ipt_snapshot *out);
 /* Run iptables-save -c -t filter in the namespace (ns_path "" = ours);
  * failures are kept in out->err. */
 void ipt_snapshot_read(const char *ns_path, const char *prefix, struct ipt_snapshot *out);
+/* The same for another table ("nat", "mangle", "raw"). */
+int ipt_parse_table(const char *text, const char *table, const char *prefix,
+		    struct ipt_snapshot *out);
+void ipt_snapshot_read_table(const char *ns_path, const char *table, const char *prefix,
+			     struct ipt_snapshot *out);
 void ipt_snapshot_free(struct ipt_snapshot *s);
 
 /* The port's chain of kind 'i', 'o' or 's': neutron-openvswi-o1234567890. */

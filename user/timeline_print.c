@@ -45,10 +45,8 @@ static void text_hop_details(struct sbuf *sb, const struct timeline_hop *h,
 		sb_word(sb, "|");
 		text_inner_vlan(sb, &h->carrier);
 	}
-	if (prev && !pkt_addrs_same_endpoints(&prev->addrs, &h->addrs)) {
-		sb_word(sb, "nat");
-		text_endpoints(sb, &h->addrs);
-	}
+	if (prev)
+		text_nat(sb, &prev->addrs, &h->addrs);
 	if (prev && is_ip && prev->addrs.ttl != h->addrs.ttl)
 		sb_word(sb, "%s %u",
 			h->addrs.l3_family == NSTRACE_L3_IPV6 ? "hlim" : "ttl",

@@ -214,5 +214,11 @@ const char *topo_node_name(const struct topology *t, int node);
 int topology_match_port(const struct topology *t, const char *query, int *idx, size_t max);
 /* Up to max ports whose UUIDs look like query (shared prefix or few edits). */
 size_t topology_near_ports(const struct topology *t, const char *query, int *idx, size_t max);
+/*
+ * The instance's port on network (index into nets) whose fixed IP is ip
+ * (IPv4 or IPv6, any spelling); -1 when none.  The network is required:
+ * tenants may use the same addresses on other networks.
+ */
+int topo_port_by_ip(const struct topology *t, int network, const char *ip);
 
 #endif

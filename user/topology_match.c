@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* From what a user typed to ports: exact, prefix, and near matches. */
+/* From what a user typed to ports: exact, prefix, and near matches, and
+ * an instance's port from its network and fixed IP. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,4 +143,31 @@ size_t topology_near_ports(const struct topology *t, const char *query, int *idx
 	}
 	free(cand);
 	return out;
+}
+
+/* Same address, however it is written (IPv6 has many spellings). */
+static bool same_ip(const char *a, const char *b)
+{
+	unsigned char x[16], y[16];
+	int family = strchr(a, ':') ? AF_INET6 : AF_INET;
+
+	if (inet_pton(family, a, x) == 1 && inet_pton(family, b, y) == 1)
+		return !memcmp(x, y, family == AF_INET6 ? 16 : 4);
+	return !strcmp(a, b);
+}
+
+int topo_port_by_ip(const struct topology *t, int network, const char *ip)
+{
+	if (network < 0 || !ip || !ip[0])
+		return -1;
+	for (size_t i = 0; i < t->n_ports; i++) {
+		const struct topo_port *p = &t->ports[i];
+
+		if (p->kind != PORT_VM || p->network != network)
+			continue;
+		for (size_t k = 0; k < p->n_fixed_ips; k++)
+			if (same_ip(p->fixed_ips[k], ip))
+				return (int)i;
+	}
+	return -1;
 }

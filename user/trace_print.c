@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,15 @@ void trace_drop_text(char *buf, size_t len, __u32 reason, __u64 location)
 		sb_printf(&sb, " at 0x%llx", (unsigned long long)location);
 }
 
+/* Does the packet cross a probe point after hop i? */
+static bool continues(const struct timeline *t, __u32 i)
+{
+	for (__u32 k = i + 1; k < t->n_hops; k++)
+		if (t->hops[k].kind == NSTRACE_EV_PACKET)
+			return true;
+	return false;
+}
+
 static void hop_label(char *buf, size_t len, const struct hop *hop, const struct timeline_hop *h)
 {
 	struct sbuf sb;
@@ -39,6 +49,7 @@ void trace_timeline_text(FILE *out, const struct timeline *t, const struct hop_t
 			 const char *title)
 {
 	char label[HOP_LABEL_MAX], line[1024];
+	const struct timeline_hop *prev_pkt = NULL;
 	int width = 8, node_width = 4;
 	struct sbuf sb;
 
@@ -78,10 +89,16 @@ void trace_timeline_text(FILE *out, const struct timeline *t, const struct hop_t
 			  hop && hop->role[0] ? hop->role : "-", dir_text(h->dir));
 		if (h->kind == NSTRACE_EV_DROP) {
 			trace_drop_text(drop, sizeof(drop), h->drop.reason, h->drop.location);
-			sb_word(&sb, "DROP %s", drop);
+			/* The packet went on: the stack dropped its own copy (a
+			 * packet socket such as OVS's netdev datapath took one). */
+			sb_word(&sb, "%s %s", continues(t, i) ? "copy dropped:" : "DROP", drop);
 		} else {
 			text_outer(&sb, &h->carrier);
 			text_inner_vlan(&sb, &h->carrier);
+			/* Where NAT rewrote the addresses, the new ones. */
+			if (prev_pkt)
+				text_nat(&sb, &prev_pkt->addrs, &h->addrs);
+			prev_pkt = h;
 		}
 		/* Trailing padding of an empty last column. */
 		while (sb.pos && sb.pos < sizeof(line) && line[sb.pos - 1] == ' ')

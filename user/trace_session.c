@@ -501,3 +501,15 @@ void trace_session_close(struct trace_session *s)
 	free(s->ev_buf);
 	memset(s, 0, sizeof(*s));
 }
+
+const char *trace_end_text(enum trace_end end)
+{
+	switch (end) {
+	case TRACE_END_TIMEOUT:
+		return "--timeout passed";
+	case TRACE_END_SIGNAL:
+		return "stopped by a signal";
+	default:
+		return "done";
+	}
+}

@@ -114,6 +114,8 @@ enum trace_end trace_session_run(struct trace_session *s, const struct trace_hoo
 void trace_session_finish(struct trace_session *s);
 void trace_session_close(struct trace_session *s);
 
+/* "done", "--timeout passed", "stopped by a signal". */
+const char *trace_end_text(enum trace_end end);
 /* Probe points (attached hooks): two per device. */
 int trace_session_points(const struct trace_session *s);
 /* "tcx" or "clsact": how the probes are attached. */

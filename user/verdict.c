@@ -180,6 +180,14 @@ const char *verdict_status_name(enum verdict_status s)
 		return "reply-never-sent";
 	case VERDICT_REFUSED:
 		return "refused";
+	case VERDICT_UNREACHABLE:
+		return "unreachable";
+	case VERDICT_TTL_EXCEEDED:
+		return "ttl-exceeded";
+	case VERDICT_MTU:
+		return "mtu";
+	case VERDICT_ARP_UNANSWERED:
+		return "arp-unanswered";
 	}
 	return "unknown";
 }

@@ -97,10 +97,15 @@ enum verdict_status {
 	VERDICT_NOT_SEEN, /* the VM sent nothing (or nothing that arrived) */
 	VERDICT_NO_REPLY, /* the server got the request and stayed silent */
 	VERDICT_REFUSED, /* the server answered no (DHCP NAK) */
+	VERDICT_UNREACHABLE, /* an ICMP destination unreachable came back */
+	VERDICT_TTL_EXCEEDED, /* an ICMP time exceeded came back */
+	VERDICT_MTU, /* too big for a link of the path (or frag-needed seen) */
+	VERDICT_ARP_UNANSWERED, /* the next hop's address never resolved */
 };
 
 /* "completed", "dropped", "lost", "request-never-seen", "reply-never-sent",
- * "refused" (stable: JSON and docs). */
+ * "refused", "unreachable", "ttl-exceeded", "mtu", "arp-unanswered"
+ * (stable: JSON and docs). */
 const char *verdict_status_name(enum verdict_status s);
 /* Exit code class: true for every status but completed. */
 bool verdict_is_fault(enum verdict_status s);

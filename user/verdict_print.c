@@ -149,10 +149,12 @@ void verdict_print_json(FILE *out, const struct verdict *v, const struct verdict
 		json_decref(extra);
 		return;
 	}
-	if (v->status == VERDICT_LOST) {
+	/* As in the text: lost, and any verdict that names the next probe
+	 * point (an unanswered ARP that was lost, an MTU bottleneck). */
+	if (v->status == VERDICT_LOST || v->next.hop >= 0)
 		json_object_set_new(o, "next", place_json(&v->next));
+	if (v->status == VERDICT_LOST || v->between[0])
 		json_object_set_new(o, "between", json_string(v->between));
-	}
 	if (v->command[0])
 		json_object_set_new(o, "command", json_string(v->command));
 	if (v->has_drop) {

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <string.h>
+
+#include "tunnel_mtu.h"
+
+unsigned int tunnel_overhead(const char *type, bool outer_v6)
+{
+	unsigned int outer = outer_v6 ? 40 : 20;
+
+	if (!strcmp(type, "gre"))
+		return outer + 8 + 14; /* GRE header with key, inner Ethernet (TEB) */
+	if (!strcmp(type, "vxlan") || !strcmp(type, "geneve"))
+		return outer + 8 + 8 + 14; /* UDP, VXLAN/Geneve base, inner Ethernet */
+	return 0;
+}
+
+int path_mtu_bottleneck(const struct topology *t, const struct port_path *path, size_t first,
+			size_t last, unsigned int frame_len, unsigned int *mtu,
+			unsigned int *overhead)
+{
+	for (size_t i = first; i <= last && i < path->n; i++) {
+		const struct path_hop *h = &path->hops[i];
+		const struct link_info *li = h->ifindex ? topo_link(t, h->ns, h->dev) : NULL;
+		unsigned int over = tunnel_overhead(h->tun_type, strchr(h->tun_local, ':') != NULL);
+
+		if (h->role != ROLE_UNDERLAY || !li || !over || frame_len < 14)
+			continue;
+		/* The frame's own Ethernet header is inside the overhead. */
+		if (frame_len - 14 + over > li->mtu) {
+			*mtu = li->mtu;
+			*overhead = over;
+			return (int)i;
+		}
+	}
+	return -1;
+}
