@@ -552,6 +552,35 @@ START_TEST(test_from_dhcp)
 }
 END_TEST
 
+/* a1 pings its gateway: judged on the path cut at qr-, where the router
+ * answers itself; nothing crosses qg-. */
+START_TEST(test_to_gateway)
+{
+	json_t *vm = vm_info("a1"), *rt = router_of(vm), *v;
+	int ping_rc;
+	struct run r;
+	size_t i;
+
+	REQUIRE_ROOT();
+	ensure_healthy();
+	run_passive(&r, "a1", NULL, "gateway " COUNT_STR, &ping_rc);
+	ck_assert_int_eq(ping_rc, 0);
+	assert_all_completed(&r, "from-vm");
+	json_array_foreach(r.verdicts, i, v) {
+		json_t *req = timeline(&r, v, "request_timeline");
+		json_t *rep = timeline(&r, v, "reply_timeline");
+
+		must_cross(req, jstr(vm, "node_namespace"), jstr(vm, "tap"), "ingress");
+		must_cross(req, jstr(rt, "namespace"), qr_dev(vm), "ingress");
+		ck_assert_ptr_null(hop_at(req, jstr(rt, "namespace"), qg_dev(vm), "egress"));
+		must_cross(rep, jstr(rt, "namespace"), qr_dev(vm), "egress");
+		must_cross(rep, jstr(vm, "node_namespace"), jstr(vm, "tap"), "egress");
+	}
+	assert_latency_row(&r, "reply", jstr(vm, "node_namespace"), jstr(vm, "tap"), "egress");
+	run_free(&r);
+}
+END_TEST
+
 /* a1 pings the outside: its echoes leave the router SNATed. */
 START_TEST(test_out_through_snat)
 {
@@ -938,6 +967,7 @@ NSTRACE_SUITE(ping_e2e)
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_from_router);
+	tcase_add_test(tc, test_to_gateway);
 	tcase_add_test(tc, test_from_dhcp);
 	tcase_add_test(tc, test_out_through_snat);
 	tcase_add_test(tc, test_from_external);

@@ -696,6 +696,9 @@ START_TEST(test_frag_needed)
 
 	ck_assert_int_eq(e->verdict.status, VERDICT_MTU);
 	assert_has(e->verdict.reason, "fragmentation needed, next-hop MTU 1400");
+	/* The MTUs met on the path, and what GRE adds. */
+	assert_has(e->verdict.reason, "underlay MTUs on the path: eth1 in");
+	assert_has(e->verdict.reason, "gre adds 42 bytes");
 	assert_has(e->verdict.reason, "to 172.24.4.1");
 }
 END_TEST

@@ -162,10 +162,17 @@ static void icmp_error(const struct ping_analyser *a, const struct ping_echo *e,
 	ip4(rep, x->reporter);
 	ip4(dst, e->dst);
 	if (x->type == 3 && x->code == 4) {
+		char mtus[320];
+
 		v->status = VERDICT_MTU;
 		sb_printf(sb, "%s answered fragmentation needed%s%.0u: the request (DF set) is "
 			      "bigger than a link on the way to %s",
 			  rep, x->mtu ? ", next-hop MTU " : "", x->mtu, dst);
+		mtus[0] = '\0';
+		if (a->t)
+			path_mtu_text(a->t, a->path, mtus, sizeof(mtus));
+		if (mtus[0])
+			sb_printf(sb, "; underlay MTUs on the path: %s", mtus);
 	} else if (x->type == 11) {
 		v->status = VERDICT_TTL_EXCEEDED;
 		sb_printf(sb, "%s answered time exceeded (%s): the request's TTL ran out before "

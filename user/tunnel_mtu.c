@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdio.h>
 #include <string.h>
+
+#include "render_parts.h"
 
 #include "tunnel_mtu.h"
 
@@ -33,4 +36,29 @@ int path_mtu_bottleneck(const struct topology *t, const struct port_path *path, 
 		}
 	}
 	return -1;
+}
+
+void path_mtu_text(const struct topology *t, const struct port_path *path, char *buf,
+		   size_t len)
+{
+	unsigned int over = 0;
+	const char *type = "";
+	struct sbuf sb;
+
+	sb_init(&sb, buf, len);
+	for (size_t i = 0; i < path->n; i++) {
+		const struct path_hop *h = &path->hops[i];
+		const struct link_info *li = h->ifindex ? topo_link(t, h->ns, h->dev) : NULL;
+		unsigned int o = tunnel_overhead(h->tun_type, strchr(h->tun_local, ':') != NULL);
+
+		if (h->role != ROLE_UNDERLAY || !li || !o)
+			continue;
+		sb_printf(&sb, "%s%s in %s %u", over ? ", " : "", h->dev, h->netns, li->mtu);
+		over = o;
+		type = h->tun_type;
+	}
+	if (over)
+		sb_printf(&sb, " (%s adds %u bytes to the instance's IP packet: its Ethernet "
+			       "header, the tunnel header and the outer IP header)",
+			  type, over);
 }

@@ -27,4 +27,10 @@ int path_mtu_bottleneck(const struct topology *t, const struct port_path *path, 
 			size_t last, unsigned int frame_len, unsigned int *mtu,
 			unsigned int *overhead);
 
+/* The MTUs a tunnelled frame meets on path: "eth1 in nsl-compute1 1500,
+ * eth1 in nsl-network 1600 (gre adds 42 bytes)"; "" when no hop is
+ * tunnelled. */
+void path_mtu_text(const struct topology *t, const struct port_path *path, char *buf,
+		   size_t len);
+
 #endif
