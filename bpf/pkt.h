@@ -80,7 +80,10 @@ struct decode {
 	__u8 fp; /* enum fp_recipe */
 	__u8 defer; /* DEFER_* */
 	struct nstrace_event ev; /* decoded fields; 0 = not decoded (last:
-				  * snap[] is a flexible array) */
+				  * snap[] is a flexible array). The tc probe
+				  * leaves the fields only its emit fills, and
+				  * tun_saddr/tun_daddr outside a tunnel,
+				  * unset: see decode_init() in probe.bpf.c */
 };
 
 /*
