@@ -220,13 +220,6 @@ static int parse_args(int argc, char **argv, struct ping_opts *o)
 	return check_args(o);
 }
 
-/* "10.0.0.1/24" -> "10.0.0.1". */
-static void bare_ip(char *dst, size_t len, const char *ip)
-{
-	snprintf(dst, len, "%s", ip);
-	dst[strcspn(dst, "/")] = '\0';
-}
-
 /* ---- the trace ----------------------------------------------------------- */
 
 static bool tick(void *ctx, __u64 now_ns)
@@ -253,57 +246,6 @@ static bool tick(void *ctx, __u64 now_ns)
 static void status(void *ctx, char *buf, size_t len)
 {
 	ping_analyser_status(&((struct ping_run *)ctx)->an, buf, len);
-}
-
-static int add_filter_ip(struct nstrace_filter *f, const char *ip)
-{
-	char msg[128], bare[64];
-
-	bare_ip(bare, sizeof(bare), ip);
-	if (!bare[0])
-		return 0;
-	for (int i = 0; i < f->n_ips; i++) {
-		char have[INET6_ADDRSTRLEN];
-
-		if (f->ips[i].family == NSTRACE_L3_IPV4 &&
-		    inet_ntop(AF_INET, f->ips[i].addr, have, sizeof(have)) && !strcmp(have, bare))
-			return 0;
-	}
-	if (f->n_ips == NSTRACE_FILTER_IPS)
-		return 0; /* the tunnel key and the places keep it apart */
-	if (filter_add_ip(f, bare, msg, sizeof(msg))) {
-		log_error("%s", msg);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* ICMP and ARP of the VM's addresses (and what NAT makes of them); inside
- * tunnels only the network's key. */
-static int build_filter(struct ping_run *r, const char *peer_ip, struct nstrace_filter *f)
-{
-	const struct topology *t = r->t;
-	const struct topo_port *p = r->port;
-	const char *type = p->network >= 0 ? t->nets[p->network].network_type : p->network_type;
-	const char *seg = p->network >= 0 ? t->nets[p->network].segmentation_id :
-					     p->segmentation_id;
-	char msg[256];
-
-	memset(f, 0, sizeof(*f));
-	if (filter_add_proto(f, "icmp", msg, sizeof(msg)) ||
-	    filter_add_proto(f, "arp", msg, sizeof(msg))) {
-		log_error("%s", msg);
-		return -EINVAL;
-	}
-	if (add_filter_ip(f, r->fixed_ip) || add_filter_ip(f, r->fip) ||
-	    add_filter_ip(f, r->qg_ip) || (peer_ip && add_filter_ip(f, peer_ip)))
-		return -EINVAL;
-	if ((!strcmp(type, "gre") || !strcmp(type, "vxlan") || !strcmp(type, "geneve")) &&
-	    seg[0] && filter_set_tun_key(f, seg, msg, sizeof(msg)))
-		log_warn("segmentation id '%s' of port %s: %s; tunnelled packets are not "
-			 "filtered by key",
-			 seg, p->uuid, msg);
-	return 0;
 }
 
 static const char *from_name(enum ping_from f)
@@ -392,7 +334,7 @@ static int trace(struct ping_run *r, const char *peer_ip)
 	char msg[512];
 	int err, rc;
 
-	if (build_filter(r, peer_ip, &to.filter))
+	if (ping_build_filter(r, peer_ip, &to.filter))
 		return NST_EXIT_USAGE;
 	sg_watch_start(&r->sg, r->t, r->port);
 	if (r->path->router >= 0) {
@@ -471,120 +413,6 @@ static int trace(struct ping_run *r, const char *peer_ip)
 	return rc;
 }
 
-/* ---- which path, which addresses ----------------------------------------- */
-
-static void path_addrs(struct ping_run *r)
-{
-	int qr = path_find_role(r->path, ROLE_QR), qg = path_find_role(r->path, ROLE_QG);
-
-	if (qr >= 0)
-		bare_ip(r->qr_ip, sizeof(r->qr_ip), r->path->hops[qr].ip);
-	if (qg >= 0)
-		bare_ip(r->qg_ip, sizeof(r->qg_ip), r->path->hops[qg].ip);
-}
-
-/* The port's floating IP, from its router's DNAT rules. */
-static void find_fip(struct ping_run *r, int router)
-{
-	struct router_state rs;
-	const struct router_fip *f;
-
-	if (router < 0 || router_state_read(r->t->ns[r->t->routers[router].ns].ns.path, &rs))
-		return;
-	f = router_fip_for_fixed(&rs, r->fixed_ip);
-	if (f)
-		bare_ip(r->fip, sizeof(r->fip), f->fip);
-	router_state_free(&rs);
-}
-
-/* Plan the path the mode needs; NST_EXIT_* on failure, -1 on success. */
-static int plan(struct ping_run *r, int idx, const char **peer_ip)
-{
-	const struct topology *t = r->t;
-	const struct ping_opts *o = r->o;
-	int peer = -1, qr;
-
-	if (o->dst && r->port->network >= 0) {
-		peer = topo_port_by_ip(t, r->port->network, o->dst);
-		if (peer == idx) {
-			log_error("DST %s is the VM's own address", o->dst);
-			return NST_EXIT_USAGE;
-		}
-	}
-	if (peer >= 0) {
-		*peer_ip = o->dst;
-		if (path_plan_peer(t, idx, peer, r->path))
-			return NST_EXIT_RUNTIME;
-	} else if (path_plan(t, idx, o->from == FROM_DHCP ? PATH_DHCP : PATH_L3, r->path)) {
-		return NST_EXIT_RUNTIME;
-	}
-	path_addrs(r);
-	find_fip(r, r->path->router);
-	STR_COPY(r->target, r->fixed_ip);
-	switch (o->from) {
-	case FROM_NONE:
-		break;
-	case FROM_DHCP: {
-		const struct topo_network *net = r->port->network >= 0 ?
-							 &t->nets[r->port->network] : NULL;
-
-		if (!net || net->dhcp_ns < 0) {
-			log_error("--from dhcp: no qdhcp- namespace of the port's network on "
-				  "this host");
-			return NST_EXIT_USAGE;
-		}
-		STR_COPY(r->from_ns, t->ns[net->dhcp_ns].ns.path);
-		if (path_find_role(r->path, ROLE_DHCP_TAP) >= 0)
-			bare_ip(r->dhcp_ip, sizeof(r->dhcp_ip),
-				r->path->hops[path_find_role(r->path, ROLE_DHCP_TAP)].ip);
-		break;
-	}
-	case FROM_ROUTER:
-		qr = path_find_role(r->path, ROLE_QR);
-		if (r->path->router < 0 || qr < 0) {
-			log_error("--from router: no qrouter- namespace with a port on the port's "
-				  "network on this host");
-			return NST_EXIT_USAGE;
-		}
-		STR_COPY(r->from_ns, t->ns[t->routers[r->path->router].ns].ns.path);
-		r->path->n = (size_t)qr + 1; /* nothing beyond the router */
-		break;
-	case FROM_EXTERNAL: {
-		int fd = netns_open(o->netns);
-
-		if (fd < 0) {
-			log_error("--netns %s: no such network namespace (`ip netns list` shows "
-				  "them)",
-				  o->netns);
-			return NST_EXIT_USAGE;
-		}
-		close(fd);
-		if (!r->fip[0]) {
-			log_error("--from external: port %s (%s) has no floating IP: no DNAT rule "
-				  "for it in its router's namespace",
-				  r->port->uuid, r->fixed_ip);
-			return NST_EXIT_USAGE;
-		}
-		STR_COPY(r->from_ns, o->netns);
-		STR_COPY(r->target, r->fip);
-		break;
-	}
-	}
-	return -1;
-}
-
-static unsigned int check_mask(const struct ping_run *r)
-{
-	unsigned int path = CHK_BIT(CHK_TUNNEL) | CHK_BIT(CHK_DEVICE_UP) | CHK_BIT(CHK_VLAN) |
-			    CHK_BIT(CHK_MTU);
-
-	if (r->path->kind == PATH_L3)
-		return CHK_L3_SET;
-	if (r->path->kind == PATH_DHCP)
-		return path | CHK_BIT(CHK_NS_QDHCP) | CHK_BIT(CHK_DHCP_PORT_IP);
-	return path;
-}
-
 static int ping(struct ping_opts *o)
 {
 	struct ping_run r = { .o = o };
@@ -606,11 +434,11 @@ static int ping(struct ping_opts *o)
 		topology_free(&t);
 		return NST_EXIT_USAGE;
 	}
-	bare_ip(r.fixed_ip, sizeof(r.fixed_ip), r.port->fixed_ips[0]);
-	rc = plan(&r, idx, &peer_ip);
+	ping_bare_ip(r.fixed_ip, sizeof(r.fixed_ip), r.port->fixed_ips[0]);
+	rc = ping_plan(&r, idx, &peer_ip);
 	if (rc < 0) {
 		r.color = isatty(STDOUT_FILENO) && !(nc && nc[0]);
-		r.check_mask = check_mask(&r);
+		r.check_mask = ping_check_mask(&r);
 		if (!o->pc.timeout_ms)
 			o->pc.timeout_ms = o->from == FROM_NONE ?
 						PASSIVE_TIMEOUT_MS :

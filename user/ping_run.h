@@ -69,6 +69,18 @@ struct ping_run {
 	bool output_closed;
 };
 
+/* What to trace (ping_plan.c). */
+/* "10.0.0.1/24" -> "10.0.0.1". */
+void ping_bare_ip(char *dst, size_t len, const char *ip);
+/* The path the mode needs, the addresses on it and where to ping from:
+ * -1 when planned, else an NST_EXIT_* code (the message is printed).
+ * *peer_ip: DST when it is another VM's (the east-west path). */
+int ping_plan(struct ping_run *r, int idx, const char **peer_ip);
+/* ICMP and ARP of the addresses on the path; -EINVAL (printed). */
+int ping_build_filter(struct ping_run *r, const char *peer_ip, struct nstrace_filter *f);
+/* The runbook checks that fit the path's kind (CHK_BIT()s). */
+unsigned int ping_check_mask(const struct ping_run *r);
+
 /* Trace hooks and verdict output (ping_output.c). */
 void ping_on_event(void *ctx, const struct nstrace_event *e, const struct hop *hop, bool on_path);
 void ping_on_timeline(void *ctx, const struct timeline *t);
