@@ -35,13 +35,26 @@
 # sender's packets per CPU-second, less disturbed when other load on a
 # shared machine takes CPU 0 away from the sender for a while.
 #
-#   scripts/bench-live.sh [-d SECONDS] [-r ROUNDS] [-c "CONFIG ..."]
+# -p (paired) measures instead inside one run: a twin veth pair between
+# the same namespaces, never traced, and one sender that floods the traced
+# pair and the twin in turns of 5 ms (udpflood alt).  The ratio is traced /
+# twin of the median per-turn packet rate of the same run, so the machine's
+# drift, which moves untraced runs a few seconds apart by +-15 %, hits both
+# sides alike, and a turn in which the hypervisor took the vCPU away does
+# not count for either side.  The ratio of the received totals is shown
+# too (receivers on CPU 1, as the tracers).  Its "untraced" row is the
+# ratio with nothing attached: the bias and noise of the pairing itself.
 #
-# -c chooses the traced configurations; "untraced" runs between them
-# always, as the baseline.
+#   scripts/bench-live.sh [-p] [-d SECONDS] [-r ROUNDS] [-c "CONFIG ..."]
 #
-# Prints "RESULT live ..." (medians, and the 25th-75th percentile of the
-# per-round ratios to show the noise) and "TARGET live ... PASS|FAIL".
+# -d may be fractional (e.g. 0.5: shorter runs, more rounds).  -c chooses
+# the traced configurations; "untraced" runs between them always, as the
+# baseline.
+#
+# Prints "RESULT live ..." (medians, the 25th-75th percentile of the
+# per-round ratios to show the noise, and a 95 % confidence interval of
+# the median ratio) and "TARGET live ... PASS|FAIL" (PASS/FAIL on the
+# median; "inconclusive" when the interval straddles the target).
 # Exit status 0 when it ran, whether or not the targets were met (a FAIL
 # line says so: this machine is shared and noisy, the figures are what
 # count); 2 bad usage, 4 not root or a tool missing, 5 a run failed.
@@ -56,21 +69,26 @@ PORT=9000
 ABSENT_MAC=02:00:5e:00:00:99 # no device in the pair has it
 EMPTY_OBJ=${EMPTY_OBJ:-build/bpf/empty.bpf.o}
 CONFIGS="empty-hooks match-nothing every-text every-json tcpdump"
+PAIRED=0
 
 usage() {
-	echo "usage: $0 [-d SECONDS_PER_RUN] [-r ROUNDS] [-c \"CONFIG ...\"]" >&2
+	echo "usage: $0 [-p] [-d SECONDS_PER_RUN] [-r ROUNDS] [-c \"CONFIG ...\"]" >&2
 	exit 2
 }
 
-while getopts "d:r:c:h" opt; do
+while getopts "pd:r:c:h" opt; do
 	case $opt in
+	p) PAIRED=1 ;;
 	d) SECONDS_PER_RUN=$OPTARG ;;
 	r) ROUNDS=$OPTARG ;;
 	c) CONFIGS=$OPTARG ;;
 	*) usage ;;
 	esac
 done
-[[ $SECONDS_PER_RUN =~ ^[0-9]+$ && $SECONDS_PER_RUN -ge 1 ]] || usage
+[[ $SECONDS_PER_RUN =~ ^[0-9]+(\.[0-9]+)?$ ]] || usage
+awk -v s="$SECONDS_PER_RUN" 'BEGIN {exit !(s >= 0.1 && s <= 600)}' || usage
+# The receiver outlives the sender by half a second, to count the tail.
+RECV_SECONDS=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN {print s + 0.5}')
 [[ $ROUNDS =~ ^[0-9]+$ && $ROUNDS -ge 1 ]] || usage
 KNOWN=" empty-hooks match-nothing every-text every-json every-snap0 every-ring4m tcpdump "
 for cfg in $CONFIGS; do
@@ -125,6 +143,16 @@ setup() {
 	# A static neighbour: no ARP exchange inside a measured run.
 	ip -n "$NS_TX" neigh replace 10.198.0.2 dev vtx \
 		lladdr "$(ip -n "$NS_RX" -br link show vrx | awk '{print $3}')" nud permanent
+	[ "$PAIRED" -eq 1 ] || return 0
+	# The untraced twin for -p, between the same two namespaces.
+	ip -n "$NS_TX" link add vtx2 type veth peer name vrx2
+	ip -n "$NS_TX" link set vrx2 netns "$NS_RX"
+	ip -n "$NS_TX" addr add 10.198.1.1/24 dev vtx2
+	ip -n "$NS_RX" addr add 10.198.1.2/24 dev vrx2
+	ip -n "$NS_TX" link set vtx2 up
+	ip -n "$NS_RX" link set vrx2 up
+	ip -n "$NS_TX" neigh replace 10.198.1.2 dev vtx2 \
+		lladdr "$(ip -n "$NS_RX" -br link show vrx2 | awk '{print $3}')" nud permanent
 }
 
 # forget PID: a process we started has ended.
@@ -269,17 +297,22 @@ rx_counter() {
 	ip netns exec "$NS_RX" cat /sys/class/net/vrx/statistics/rx_packets
 }
 
+# start_receiver PORT OUT: a counting receiver on CPU 1; its pid in RECV_PID.
+start_receiver() {
+	ip netns exec "$NS_RX" taskset -c 1 "$UDPFLOOD" recv "$1" "$RECV_SECONDS" >"$2" &
+	RECV_PID=$!
+	PIDS+=("$RECV_PID")
+	wait_for "$2" "ready" "$RECV_PID"
+}
+
 # one_run CONFIG: writes "RECEIVED_PPS SENT_PPS DEVICE_RX_PPS PKT_PER_CPU_S
 # TRACER_CPU_PERCENT TRACER_NOTE" to $TMP/run (not through $(...): a
 # subshell would lose track of the pids).
 one_run() {
 	local cfg=$1 recv_pid rx0 rx1 sent received secs cpu t0 t1 w0 w1
 	start_tracer "$cfg"
-	ip netns exec "$NS_RX" taskset -c 1 "$UDPFLOOD" recv "$PORT" "$SECONDS_PER_RUN.5" \
-		>"$TMP/recv.out" &
-	recv_pid=$!
-	PIDS+=("$recv_pid")
-	wait_for "$TMP/recv.out" "ready" "$recv_pid"
+	start_receiver "$PORT" "$TMP/recv.out"
+	recv_pid=$RECV_PID
 	rx0=$(rx_counter)
 	t0=$(tracer_cpu_ticks)
 	w0=$(date +%s.%N)
@@ -302,6 +335,45 @@ one_run() {
 			(c > 0 ? s / c : 0), 100 * tr / hz / (ww[2] - ww[1]), n}' >"$TMP/run"
 }
 
+# one_run_paired CONFIG: the tracer on the first pair, one sender flooding
+# it and the untraced twin in turns; writes "TURN_MEDIAN_PPS RATIO
+# RECEIVED_PPS RECEIVED_RATIO TRACER_CPU_PERCENT TRACER_NOTE" to $TMP/run,
+# the ratios being traced pair / twin.
+one_run_paired() {
+	local cfg=$1 pid pid_a pid_b out t0 t1 w0 w1 a_sent a_secs b_secs recv_a recv_b med_a med_b
+	start_tracer "$cfg"
+	start_receiver "$PORT" "$TMP/recv-a.out"
+	pid_a=$RECV_PID
+	start_receiver "$((PORT + 1))" "$TMP/recv-b.out"
+	pid_b=$RECV_PID
+	t0=$(tracer_cpu_ticks)
+	w0=$(date +%s.%N)
+	ip netns exec "$NS_TX" taskset -c 0 "$UDPFLOOD" alt 10.198.0.2 10.198.1.2 "$PORT" \
+		"$SECONDS_PER_RUN" >"$TMP/send.out"
+	t1=$(tracer_cpu_ticks)
+	w1=$(date +%s.%N)
+	for pid in "$pid_a" "$pid_b"; do
+		wait "$pid"
+		forget "$pid"
+	done
+	out=$(cat "$TMP/send.out")
+	a_sent=$(sed -n 's/.*a_sent=\([0-9]*\).*/\1/p' <<<"$out")
+	a_secs=$(sed -n 's/.*a_seconds=\([0-9.]*\).*/\1/p' <<<"$out")
+	b_secs=$(sed -n 's/.*b_seconds=\([0-9.]*\).*/\1/p' <<<"$out")
+	med_a=$(sed -n 's/.*a_median_pps=\([0-9]*\).*/\1/p' <<<"$out")
+	med_b=$(sed -n 's/.*b_median_pps=\([0-9]*\).*/\1/p' <<<"$out")
+	stop_tracer "$cfg" "$a_sent"
+	recv_a=$(sed -n 's/^received=\([0-9]*\)/\1/p' "$TMP/recv-a.out")
+	recv_b=$(sed -n 's/^received=\([0-9]*\)/\1/p' "$TMP/recv-b.out")
+	awk -v ra="$recv_a" -v rb="$recv_b" -v ma="$med_a" -v mb="$med_b" -v ta="$a_secs" \
+		-v tb="$b_secs" -v tr="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v w="$w0 $w1" \
+		-v n="$(cat "$TMP/note")" \
+		'BEGIN {split(w, ww, " ");
+			printf "%.0f %.3f %.0f %.3f %.0f %s\n", ma, (mb > 0 ? ma / mb : 0),
+			ra / ta, (rb > 0 ? (ra / ta) / (rb / tb) : 0), 100 * tr / hz / (ww[2] - ww[1]), n}' \
+		>"$TMP/run"
+}
+
 # percentile P [FORMAT]: of the numbers on stdin, linear between
 # neighbours, printed with FORMAT (default %.0f).
 percentile() {
@@ -312,7 +384,9 @@ percentile() {
 
 setup
 echo "bench-live: veth pair $NS_TX/vtx -> $NS_RX/vrx, UDP 18-byte payload (60-byte frames)," \
-	"$SECONDS_PER_RUN s per run, $ROUNDS rounds; tracers on both ends"
+	"$SECONDS_PER_RUN s per run, $ROUNDS rounds; tracers on both ends;" \
+	"$([ "$PAIRED" -eq 1 ] && echo "paired with the untraced twin vtx2 -> vrx2 in 5 ms turns;")" \
+	"load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ratio A B: A / B with three decimals.
 ratio() {
@@ -331,7 +405,30 @@ show() {
 # their mean, so slow drifts of the machine's speed cancel out.  The ratio
 # of each untraced run to the one before it is the noise of the measurement
 # itself: it is what the "untraced" lines report.
+# show_paired ROUND CONFIG RUN_FILE: print one paired run.
+show_paired() {
+	local pps r recv_pps rr tracer_cpu note
+	read -r pps r recv_pps rr tracer_cpu note <"$3"
+	printf 'round %d %-13s %7s pkt/s (turn median) ratio to twin %5s | received %7s pkt/s ratio %5s | tracer cpu %3s %% | %s\n' \
+		"$1" "$2" "$pps" "$r" "$recv_pps" "$rr" "$tracer_cpu" "$note"
+}
+
+# -p: every configuration, "untraced" first, once per round; each run is
+# its own comparison with the twin.  The results file keeps the columns
+# of the interleaved method: pps, ratio, (received pps), (received
+# ratio), CPU %.
 for round in $(seq "$ROUNDS"); do
+	[ "$PAIRED" -eq 1 ] || break
+	for cfg in untraced $CONFIGS; do
+		one_run_paired "$cfg"
+		show_paired "$round" "$cfg" "$TMP/run"
+		read -r pps r recv_pps rr tracer_cpu _ <"$TMP/run"
+		echo "$cfg $pps $r $recv_pps $rr $tracer_cpu" >>"$TMP/results"
+	done
+done
+
+for round in $(seq "$ROUNDS"); do
+	[ "$PAIRED" -eq 0 ] || break
 	one_run untraced
 	read -r base _ _ base_cpu _ <"$TMP/run"
 	show "$round" untraced - - "$TMP/run"
@@ -361,23 +458,45 @@ column() {
 	awk -v c="$1" -v n="$2" '$1 == c {print $n}' "$TMP/results" | percentile "${3:-50}" "$fmt"
 }
 
-declare -A RATIO
+# median_ci CONFIG: "LOW HIGH", a distribution-free 95 % confidence
+# interval of the median ratio: the order statistics n/2 -+ 0.98 sqrt(n)
+# (the sign test's normal approximation; wider than the range for n < 6).
+median_ci() {
+	awk -v c="$1" '$1 == c {print $3}' "$TMP/results" | sort -g |
+		awk '{v[NR] = $1}
+		END {h = 0.98 * sqrt(NR); lo = int(NR / 2 - h); hi = int(NR / 2 + 1 + h + 0.999);
+			if (lo < 1) lo = 1; if (hi > NR) hi = NR;
+			printf "%.3f %.3f\n", v[lo], v[hi]}'
+}
+
+declare -A RATIO CI
 for cfg in untraced $CONFIGS; do
 	RATIO[$cfg]=$(column "$cfg" 3)
+	CI[$cfg]=$(median_ci "$cfg")
+	if [ "$PAIRED" -eq 1 ]; then
+		extra="median_received_pps=$(column "$cfg" 4) median_received_ratio=$(column "$cfg" 5)"
+	else
+		extra="median_pkt_per_cpu_s=$(column "$cfg" 4) median_cpu_ratio=$(column "$cfg" 5)"
+	fi
 	echo "RESULT live config=$cfg rounds=$ROUNDS median_pps=$(column "$cfg" 2)" \
 		"median_ratio=${RATIO[$cfg]} ratio_p25=$(column "$cfg" 3 25) ratio_p75=$(column "$cfg" 3 75)" \
-		"median_pkt_per_cpu_s=$(column "$cfg" 4)" \
-		"median_cpu_ratio=$(column "$cfg" 5) median_tracer_cpu_pct=$(column "$cfg" 6)"
+		"ci95=${CI[$cfg]/ /-} $extra median_tracer_cpu_pct=$(column "$cfg" 6)"
 done
 
 verdict() { awk -v ok="$1" 'BEGIN {print (ok ? "PASS" : "FAIL")}'; }
+# straddles CONFIG LINE: " (95 % CI LO-HI: inconclusive)" when the interval
+# of the median holds LINE, else " (95 % CI LO-HI)".
+straddles() {
+	awk -v ci="${CI[$1]}" -v t="$2" 'BEGIN {split(ci, c, " ");
+		printf " (95 %% CI %s-%s%s)", c[1], c[2], (c[1] < t && c[2] >= t ? ": inconclusive" : "")}'
+}
 if [ -n "${RATIO[match-nothing]:-}" ]; then
-	echo "TARGET live match-nothing >= 0.97 of untraced: ${RATIO[match-nothing]}" \
+	echo "TARGET live match-nothing >= 0.97 of untraced: ${RATIO[match-nothing]}$(straddles match-nothing 0.97)" \
 		"$(verdict "$(awk -v r="${RATIO[match-nothing]}" 'BEGIN {print (r >= 0.97)}')")"
 fi
 for cfg in every-text every-json; do
 	[ -n "${RATIO[$cfg]:-}" ] && [ -n "${RATIO[tcpdump]:-}" ] || continue
-	echo "TARGET live $cfg >= 0.85 of untraced and >= tcpdump (${RATIO[tcpdump]}): ${RATIO[$cfg]}" \
+	echo "TARGET live $cfg >= 0.85 of untraced and >= tcpdump (${RATIO[tcpdump]}): ${RATIO[$cfg]}$(straddles "$cfg" 0.85)" \
 		"$(verdict "$(awk -v r="${RATIO[$cfg]}" -v t="${RATIO[tcpdump]}" \
 			'BEGIN {print (r >= 0.85 && r >= t)}')")"
 done
