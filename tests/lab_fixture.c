@@ -19,6 +19,40 @@ const char *jstr(json_t *o, const char *key)
 	return s;
 }
 
+void json_lines_read(char *out, int *events, json_t **timelines,
+		     void (*other)(json_t *o, const char *type, void *ctx), void *ctx)
+{
+	char *line = out, *nl;
+
+	*timelines = json_object();
+	for (; line && *line; line = nl ? nl + 1 : NULL) {
+		json_error_t err;
+		const char *type;
+		json_t *o;
+
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!*line)
+			continue;
+		o = json_loads(line, 0, &err);
+		ck_assert_msg(o, "not JSON (%s): %s", err.text, line);
+		type = jstr(o, "type");
+		if (!strcmp(type, "event")) {
+			(*events)++;
+		} else if (!strcmp(type, "timeline")) {
+			char id[32];
+
+			snprintf(id, sizeof(id), "%lld",
+				 (long long)json_integer_value(json_object_get(o, "id")));
+			json_object_set(*timelines, id, o);
+		} else {
+			other(o, type, ctx);
+		}
+		json_decref(o);
+	}
+}
+
 json_t *find_by(json_t *array, const char *key, const char *value)
 {
 	json_t *e;

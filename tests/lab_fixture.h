@@ -33,6 +33,14 @@ json_t *lab_info(void);
 
 /* o[key] as a string; fails the test if it is missing or not a string. */
 const char *jstr(json_t *o, const char *key);
+/*
+ * nstrace's JSON Lines output (docs/events-json.md), read in place (out is
+ * cut into lines): events are counted, timelines kept by their id as a
+ * string in *timelines (a new object), every other object handed to
+ * other() with its type.  A line that is not JSON fails the test.
+ */
+void json_lines_read(char *out, int *events, json_t **timelines,
+		     void (*other)(json_t *o, const char *type, void *ctx), void *ctx);
 /* The element of array whose key is value; fails the test if there is none. */
 json_t *find_by(json_t *array, const char *key, const char *value);
 

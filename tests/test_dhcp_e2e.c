@@ -94,38 +94,19 @@ static int exit_code(const struct proc *p)
 	return WIFEXITED(p->status) ? WEXITSTATUS(p->status) : -1;
 }
 
+static void take_line(json_t *o, const char *type, void *ctx)
+{
+	struct run *r = ctx;
+
+	if (!strcmp(type, "verdict")) {
+		ck_assert_msg(!r->verdict, "more than one verdict with --count 1");
+		r->verdict = json_incref(o);
+	}
+}
+
 static void parse_output(struct run *r)
 {
-	char *line = r->p.out, *nl;
-
-	r->timelines = json_object();
-	for (; line && *line; line = nl ? nl + 1 : NULL) {
-		json_error_t err;
-		json_t *o;
-		const char *type;
-
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		if (!*line)
-			continue;
-		o = json_loads(line, 0, &err);
-		ck_assert_msg(o, "not JSON (%s): %s", err.text, line);
-		type = jstr(o, "type");
-		if (!strcmp(type, "event")) {
-			r->events++;
-		} else if (!strcmp(type, "timeline")) {
-			char id[32];
-
-			snprintf(id, sizeof(id), "%lld",
-				 (long long)json_integer_value(json_object_get(o, "id")));
-			json_object_set(r->timelines, id, o);
-		} else if (!strcmp(type, "verdict")) {
-			ck_assert_msg(!r->verdict, "more than one verdict with --count 1");
-			r->verdict = json_incref(o);
-		}
-		json_decref(o);
-	}
+	json_lines_read(r->p.out, &r->events, &r->timelines, take_line, r);
 	ck_assert_msg(r->verdict, "no verdict; stderr: %s", r->p.err);
 }
 

@@ -246,9 +246,6 @@ static void status(void *ctx, char *buf, size_t len)
 static int build_filter(const struct topology *t, const struct topo_port *p,
 			struct nstrace_filter *f)
 {
-	const char *type = p->network >= 0 ? t->nets[p->network].network_type : p->network_type;
-	const char *seg = p->network >= 0 ? t->nets[p->network].segmentation_id :
-					     p->segmentation_id;
 	char msg[256];
 
 	memset(f, 0, sizeof(*f));
@@ -257,11 +254,7 @@ static int build_filter(const struct topology *t, const struct topo_port *p,
 		log_error("port %s: %s", p->uuid, msg);
 		return -EINVAL;
 	}
-	if ((!strcmp(type, "gre") || !strcmp(type, "vxlan") || !strcmp(type, "geneve")) &&
-	    seg[0] && filter_set_tun_key(f, seg, msg, sizeof(msg)))
-		log_warn("segmentation id '%s' of port %s: %s; tunnelled packets are not "
-			 "filtered by key",
-			 seg, p->uuid, msg);
+	port_cmd_filter_tun_key(t, p, f);
 	return 0;
 }
 

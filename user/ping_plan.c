@@ -52,9 +52,6 @@ int ping_build_filter(struct ping_run *r, const char *peer_ip, struct nstrace_fi
 {
 	const struct topology *t = r->t;
 	const struct topo_port *p = r->port;
-	const char *type = p->network >= 0 ? t->nets[p->network].network_type : p->network_type;
-	const char *seg = p->network >= 0 ? t->nets[p->network].segmentation_id :
-					     p->segmentation_id;
 	char msg[256];
 
 	memset(f, 0, sizeof(*f));
@@ -66,11 +63,7 @@ int ping_build_filter(struct ping_run *r, const char *peer_ip, struct nstrace_fi
 	if (add_filter_ip(f, r->fixed_ip) || add_filter_ip(f, r->fip) ||
 	    add_filter_ip(f, r->qg_ip) || (peer_ip && add_filter_ip(f, peer_ip)))
 		return -EINVAL;
-	if ((!strcmp(type, "gre") || !strcmp(type, "vxlan") || !strcmp(type, "geneve")) &&
-	    seg[0] && filter_set_tun_key(f, seg, msg, sizeof(msg)))
-		log_warn("segmentation id '%s' of port %s: %s; tunnelled packets are not "
-			 "filtered by key",
-			 seg, p->uuid, msg);
+	port_cmd_filter_tun_key(t, p, f);
 	return 0;
 }
 

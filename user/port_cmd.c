@@ -6,6 +6,7 @@
 
 #include "cli_args.h"
 #include "exit_codes.h"
+#include "filter_args.h"
 #include "log.h"
 #include "ns_exec.h"
 #include "port_cmd.h"
@@ -88,6 +89,21 @@ int port_cmd_find(struct port_cmd_opts *o, const char *query, const char *cmd, b
 		return NST_EXIT_USAGE;
 	}
 	return NST_EXIT_OK;
+}
+
+void port_cmd_filter_tun_key(const struct topology *t, const struct topo_port *p,
+			     struct nstrace_filter *f)
+{
+	const char *type = p->network >= 0 ? t->nets[p->network].network_type : p->network_type;
+	const char *seg = p->network >= 0 ? t->nets[p->network].segmentation_id :
+					     p->segmentation_id;
+	char msg[256];
+
+	if ((!strcmp(type, "gre") || !strcmp(type, "vxlan") || !strcmp(type, "geneve")) &&
+	    seg[0] && filter_set_tun_key(f, seg, msg, sizeof(msg)))
+		log_warn("segmentation id '%s' of port %s: %s; tunnelled packets are not "
+			 "filtered by key",
+			 seg, p->uuid, msg);
 }
 
 void sg_watch_start(struct sg_watch *w, const struct topology *t, const struct topo_port *p)

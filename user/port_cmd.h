@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "attach.h"
+#include "nstrace_event.h"
 #include "sg_counters.h"
 #include "topology.h"
 #include "verdict_print.h"
@@ -50,6 +51,11 @@ int port_cmd_option(struct port_cmd_opts *o, int opt, const char *arg);
  */
 int port_cmd_find(struct port_cmd_opts *o, const char *query, const char *cmd, bool json,
 		  struct topology *t, int *idx);
+
+/* Inside tunnels, only the port's network: its segmentation id as the
+ * filter's tunnel key (a warning when it cannot be). */
+void port_cmd_filter_tun_key(const struct topology *t, const struct topo_port *p,
+			     struct nstrace_filter *f);
 
 /* The port's security-group chains in its node's namespace. */
 struct sg_watch {
