@@ -129,5 +129,12 @@ int netns_dev_lookup(int ns_fd, const char *dev, __u64 *cookie, __u32 *ifindex)
 
 const char *netns_label(const char *spec)
 {
-	return spec[0] ? spec : "current namespace";
+	static const char run[] = NETNS_RUN_DIR "/";
+
+	if (!spec[0])
+		return "current namespace";
+	/* A named namespace by the name `ip netns` shows. */
+	if (!strncmp(spec, run, sizeof(run) - 1) && spec[sizeof(run) - 1])
+		return spec + sizeof(run) - 1;
+	return spec;
 }

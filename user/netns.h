@@ -39,7 +39,8 @@ int netns_ino(int ns_fd, ino_t *ino);
 /* Cookie of ns_fd and the ifindex of dev inside it (-ENODEV if absent). */
 int netns_dev_lookup(int ns_fd, const char *dev, __u64 *cookie, __u32 *ifindex);
 
-/* A label for messages: "current namespace" for "", the spec otherwise. */
+/* A label for messages: "current namespace" for "", NAME for
+ * /run/netns/NAME, the spec otherwise. */
 const char *netns_label(const char *spec);
 
 #endif
