@@ -17,6 +17,9 @@
 # Not run by default (-c to choose), to see where every-text's cost is:
 #   every-snap0       every-text with --snaplen 0 (no packet bytes copied)
 #   every-ring4m      every-text with --ringbuf 4M (a ring that fits in cache)
+#   empty-tcx         the empty tc program through tcx links (bench/tcx_hold),
+#                     as nstrace attaches, at ingress and egress of both
+#                     devices: the floor of a tcx tracer
 #
 # Every traced run sits between two untraced runs and its ratio is taken
 # against their mean, so that the machine's speed, which drifts on a shared
@@ -63,6 +66,7 @@ cd "$(dirname "$0")/.."
 
 NSTRACE=${NSTRACE:-build/nstrace}
 UDPFLOOD=${UDPFLOOD:-build/bench/udpflood}
+TCX_HOLD=${TCX_HOLD:-build/bench/tcx_hold}
 SECONDS_PER_RUN=2
 ROUNDS=7
 PORT=9000
@@ -90,12 +94,12 @@ awk -v s="$SECONDS_PER_RUN" 'BEGIN {exit !(s >= 0.1 && s <= 600)}' || usage
 # The receiver outlives the sender by half a second, to count the tail.
 RECV_SECONDS=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN {print s + 0.5}')
 [[ $ROUNDS =~ ^[0-9]+$ && $ROUNDS -ge 1 ]] || usage
-KNOWN=" empty-hooks match-nothing every-text every-json every-snap0 every-ring4m tcpdump "
+KNOWN=" empty-hooks empty-tcx match-nothing every-text every-json every-snap0 every-ring4m tcpdump "
 for cfg in $CONFIGS; do
 	[[ $KNOWN == *" $cfg "* ]] || { echo "bench-live: unknown configuration '$cfg'" >&2; usage; }
 done
 
-for bin in "$NSTRACE" "$UDPFLOOD"; do
+for bin in "$NSTRACE" "$UDPFLOOD" "$TCX_HOLD"; do
 	[ -x "$bin" ] || { echo "bench-live: $bin is missing; run make bench" >&2; exit 4; }
 done
 [ -f "$EMPTY_OBJ" ] || { echo "bench-live: $EMPTY_OBJ is missing; run make bench" >&2; exit 4; }
@@ -195,6 +199,15 @@ start_tracer() {
 		done
 		return 0
 		;;
+	empty-tcx)
+		# The links live as long as the process: SIGTERM detaches.
+		taskset -c 1 "$TCX_HOLD" "$NS_TX/vtx" "$NS_RX/vrx" >"$TMP/tcx_hold.out" 2>&1 &
+		pid=$!
+		PIDS+=("$pid")
+		TRACERS+=("$pid")
+		wait_for "$TMP/tcx_hold.out" "attached" "$pid"
+		return 0
+		;;
 	match-nothing) args=(--mac "$ABSENT_MAC") ;;
 	every-text) args=(--proto udp) ;;
 	every-json) args=(--proto udp --json) ;;
@@ -253,7 +266,7 @@ stop_tracer() {
 		forget "$pid"
 	done
 	case $1 in
-	untraced) : >"$TMP/note" ;;
+	untraced | empty-tcx) : >"$TMP/note" ;;
 	empty-hooks)
 		ip netns exec "$NS_TX" tc qdisc del dev vtx clsact
 		ip netns exec "$NS_RX" tc qdisc del dev vrx clsact
