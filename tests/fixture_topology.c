@@ -225,3 +225,24 @@ void fixture_topology_free(struct topology *t)
 	json_decref(t->nsid_ctx);
 	topology_free(t);
 }
+
+void fixture_hop_places(const struct port_path *path, struct hop_places *places)
+{
+	hop_places_init(places);
+	for (size_t i = 0, id = 1; i < path->n; i++) {
+		if (path->hops[i].attachable) {
+			hop_places_set(places, (__u32)id++, (int)i);
+			hop_places_set(places, (__u32)id++, (int)i);
+		}
+		hop_places_set(places, FIXTURE_DROP_ID_BASE + (__u32)i, (int)i);
+	}
+}
+
+__u32 fixture_point_id(const struct hop_places *places, int hop, __u8 dir)
+{
+	for (__u32 id = 1; id < FIXTURE_DROP_ID_BASE; id++)
+		if (hop_places_get(places, id) == hop)
+			return dir == NSTRACE_DIR_INGRESS ? id : id + 1;
+	ck_abort_msg("hop %d has no probe", hop);
+	return 0;
+}

@@ -10,7 +10,9 @@
 
 #include <jansson.h>
 
+#include "path_plan.h"
 #include "topology.h"
+#include "verdict.h"
 
 /* tests/fixtures/topology/lab */
 const char *fixture_lab_dir(void);
@@ -31,5 +33,16 @@ void fixture_topology(struct topology *t, const char *const *nodes,
 void fixture_topology_inputs(struct topology *t, const char *const *nodes,
 			     const char *const *skip_ns, bool no_ovsdb);
 void fixture_topology_free(struct topology *t);
+
+/*
+ * Hop ids for a path as the attach layer hands them out: 1, 2, ... in path
+ * order for each attachable hop, ingress then egress; and every device a
+ * drop place, id FIXTURE_DROP_ID_BASE + its hop index.
+ */
+#define FIXTURE_DROP_ID_BASE 500
+void fixture_hop_places(const struct port_path *path, struct hop_places *places);
+/* The id fixture_hop_places() gave (path hop, direction); fails the test
+ * when the hop has no probe. */
+__u32 fixture_point_id(const struct hop_places *places, int hop, __u8 dir);
 
 #endif

@@ -19,6 +19,20 @@ const char *jstr(json_t *o, const char *key)
 	return s;
 }
 
+void lab_heal_if_faulty(void)
+{
+	json_t *now = lab_info();
+
+	if (json_array_size(json_object_get(now, "faults")))
+		ck_assert_int_eq(lab_run("heal"), 0);
+	json_decref(now);
+}
+
+json_t *lab_vm(json_t *info, const char *name)
+{
+	return find_by(json_object_get(info, "vms"), "name", name);
+}
+
 void json_lines_read(char *out, int *events, json_t **timelines,
 		     void (*other)(json_t *o, const char *type, void *ctx), void *ctx)
 {

@@ -30,6 +30,10 @@ void lab_fixture_down(struct lab_fixture *lab, bool heal_kept_lab);
 int lab_run(const char *args);
 /* `scripts/lab info --json`, parsed; fails the test if it cannot be. */
 json_t *lab_info(void);
+/* A test that ended with a fault applied left it: heal the lab first. */
+void lab_heal_if_faulty(void);
+/* The VM named name in info's "vms"; fails the test if there is none. */
+json_t *lab_vm(json_t *info, const char *name);
 
 /* o[key] as a string; fails the test if it is missing or not a string. */
 const char *jstr(json_t *o, const char *key);

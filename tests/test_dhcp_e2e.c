@@ -50,19 +50,9 @@ static void lab_teardown(void)
 	live_remove_leftovers();
 }
 
-/* A test that failed with a fault applied left it: heal first. */
-static void ensure_healthy(void)
-{
-	json_t *now = lab_info();
-
-	if (json_array_size(json_object_get(now, "faults")))
-		ck_assert_int_eq(lab_run("heal"), 0);
-	json_decref(now);
-}
-
 static json_t *vm_info(const char *name)
 {
-	return find_by(json_object_get(info, "vms"), "name", name);
+	return lab_vm(info, name);
 }
 
 static json_t *first_vm(void)
@@ -220,7 +210,7 @@ START_TEST(test_healthy)
 	dhcp = json_object_get(net, "dhcp");
 	node = find_by(json_object_get(info, "nodes"), "name", jstr(vm, "node"));
 	server = find_by(json_object_get(info, "nodes"), "name", jstr(dhcp, "node"));
-	ensure_healthy();
+	lab_heal_if_faulty();
 	run_dhcp(&r, vm_name);
 	assert_status(&r, "completed", 0);
 	ck_assert_str_eq(where(&r, "where", "device"), jstr(vm, "device"));
@@ -395,7 +385,7 @@ START_TEST(test_fault)
 	struct run r;
 
 	REQUIRE_ROOT();
-	ensure_healthy();
+	lab_heal_if_faulty();
 	snprintf(cmd, sizeof(cmd), "fault %s %s", f->fault,
 		 !f->target ? jstr(vm, "name") : jstr(vm, f->target));
 	ck_assert_msg(lab_run(cmd) == 0, "scripts/lab %s failed", cmd);
@@ -456,7 +446,7 @@ START_TEST(test_no_traffic_leaves_nothing)
 	struct run r;
 
 	REQUIRE_ROOT();
-	ensure_healthy();
+	lab_heal_if_faulty();
 	memset(&r, 0, sizeof(r));
 	proc_start_nstrace(&r.p, args);
 	ck_assert_msg(proc_wait_stderr(&r.p, "attached", ATTACH_WAIT_MS), "stderr: %s", r.p.err);
@@ -483,7 +473,7 @@ START_TEST(test_signal_leaves_nothing)
 	struct run r;
 
 	REQUIRE_ROOT();
-	ensure_healthy();
+	lab_heal_if_faulty();
 	memset(&r, 0, sizeof(r));
 	proc_start_nstrace(&r.p, args);
 	ck_assert_msg(proc_wait_stderr(&r.p, "attached", ATTACH_WAIT_MS), "stderr: %s", r.p.err);

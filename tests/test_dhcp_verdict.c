@@ -45,7 +45,7 @@ static const char *fake_drop_name(__u32 reason)
 	return NULL;
 }
 
-#define DROP_ID_BASE 500 /* drop places: DROP_ID_BASE + path hop */
+#define DROP_ID_BASE FIXTURE_DROP_ID_BASE /* drop places: + path hop */
 #define MS 1000000ull
 #define CLIENT "fa:16:3e:16:79:bb"
 #define SERVER "fa:16:3e:99:00:02"
@@ -99,16 +99,7 @@ static void setup(void)
 	fixture_topology(&rig->t, NULL, NULL, false);
 	ck_assert_int_eq(path_plan(&rig->t, a1_port(&rig->t), PATH_DHCP, &rig->path), 0);
 	ck_assert_str_eq(rig->path.problem, "");
-	/* Probe points: ids 1, 2, ... in path order, ingress then egress, as
-	 * the attach layer hands them out; every device a drop place. */
-	hop_places_init(&rig->places);
-	for (size_t i = 0, id = 1; i < rig->path.n; i++) {
-		if (rig->path.hops[i].attachable) {
-			hop_places_set(&rig->places, (__u32)id++, (int)i);
-			hop_places_set(&rig->places, (__u32)id++, (int)i);
-		}
-		hop_places_set(&rig->places, DROP_ID_BASE + (__u32)i, (int)i);
-	}
+	fixture_hop_places(&rig->path, &rig->places);
 	ck_assert_int_eq(dhcp_analyser_init(&rig->an, &rig->t, &rig->path, &rig->places,
 					    fake_drop_name),
 			 0);
@@ -134,11 +125,7 @@ static void teardown(void)
 /* The hop id the attach layer gave (path hop, direction). */
 static __u32 point_id(int hop, __u8 dir)
 {
-	for (__u32 id = 1; id < DROP_ID_BASE; id++)
-		if (hop_places_get(&rig->places, id) == hop)
-			return dir == NSTRACE_DIR_INGRESS ? id : id + 1;
-	ck_abort_msg("hop %d has no probe", hop);
-	return 0;
+	return fixture_point_id(&rig->places, hop, dir);
 }
 
 static int hop_of(enum dev_role role, int nth)

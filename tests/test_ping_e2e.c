@@ -68,7 +68,7 @@ static void lab_teardown(void)
 
 static json_t *vm_info(const char *name)
 {
-	return find_by(json_object_get(info, "vms"), "name", name);
+	return lab_vm(info, name);
 }
 
 static json_t *node_of(json_t *vm)
@@ -101,16 +101,6 @@ static const char *qg_dev(json_t *vm)
 
 /* ---- faults: always healed --------------------------------------------------- */
 
-/* A test that was killed with a fault applied left it: heal first. */
-static void ensure_healthy(void)
-{
-	json_t *now = lab_info();
-
-	if (json_array_size(json_object_get(now, "faults")))
-		ck_assert_int_eq(lab_run("heal"), 0);
-	json_decref(now);
-}
-
 /*
  * Apply the fault, run check in a child and heal, whatever check did:
  * a failed assertion ends Check's test process at once (_exit), so the
@@ -122,7 +112,7 @@ static void with_fault(const char *fault, const char *target, void (*check)(void
 	pid_t parent = getpid(), pid;
 	int status, healed;
 
-	ensure_healthy();
+	lab_heal_if_faulty();
 	snprintf(cmd, sizeof(cmd), "fault %s %s", fault, target);
 	ck_assert_msg(lab_run(cmd) == 0, "scripts/lab %s failed", cmd);
 	pid = fork();
@@ -484,7 +474,7 @@ START_TEST(test_from_router)
 	size_t i;
 
 	REQUIRE_ROOT();
-	ensure_healthy();
+	lab_heal_if_faulty();
 	run_active(&r, "a1", "router", NULL);
 	assert_all_completed(&r, "to-vm");
 	json_array_foreach(r.verdicts, i, v) {
@@ -516,7 +506,7 @@ START_TEST(test_from_dhcp)
 	size_t i;
 
 	REQUIRE_ROOT();
-	ensure_healthy();
+	lab_heal_if_faulty();
 	run_active(&r, "a1", "dhcp", NULL);
 	assert_all_completed(&r, "to-vm");
 	json_array_foreach(r.verdicts, i, v) {
@@ -543,7 +533,7 @@ START_TEST(test_to_gateway)
 	size_t i;
 
 	REQUIRE_ROOT();
-	ensure_healthy();
+	lab_heal_if_faulty();
 	run_passive(&r, "a1", NULL, "gateway " COUNT_STR, &ping_rc);
 	ck_assert_int_eq(ping_rc, 0);
 	assert_all_completed(&r, "from-vm");
@@ -575,7 +565,7 @@ START_TEST(test_out_through_snat)
 	size_t i;
 
 	REQUIRE_ROOT();
-	ensure_healthy();
+	lab_heal_if_faulty();
 	run_passive(&r, "a1", NULL, "external " COUNT_STR, &ping_rc);
 	ck_assert_int_eq(ping_rc, 0);
 	assert_all_completed(&r, "from-vm");
@@ -615,7 +605,7 @@ START_TEST(test_from_external)
 	size_t i;
 
 	REQUIRE_ROOT();
-	ensure_healthy();
+	lab_heal_if_faulty();
 	ck_assert(json_is_string(json_object_get(vm, "floating_ip")));
 	run_active(&r, "a1", "external", ext);
 	assert_all_completed(&r, "to-vm");
@@ -645,7 +635,7 @@ START_TEST(test_east_west)
 	size_t i;
 
 	REQUIRE_ROOT();
-	ensure_healthy();
+	lab_heal_if_faulty();
 	ck_assert_str_eq(jstr(a1, "network_uuid"), jstr(a2, "network_uuid"));
 	ck_assert_str_ne(jstr(a1, "node"), jstr(a2, "node"));
 	run_passive(&r, "a1", jstr(a2, "ip"), "a2 " COUNT_STR, &ping_rc);
@@ -714,7 +704,7 @@ START_TEST(test_overlapping_tenants)
 	size_t i;
 
 	REQUIRE_ROOT();
-	ensure_healthy();
+	lab_heal_if_faulty();
 	ck_assert_str_eq(jstr(a1, "ip"), jstr(b1, "ip"));
 	ck_assert_str_ne(jstr(a1, "network_uuid"), jstr(b1, "network_uuid"));
 	run_ping(&r, "b1", opts, triggers, rc);
@@ -915,7 +905,7 @@ START_TEST(test_bad_input)
 	char args[256], missing[64], out[4096];
 
 	REQUIRE_ROOT();
-	ensure_healthy();
+	lab_heal_if_faulty();
 	assert_bad("not-a-uuid", "is not a port UUID");
 	/* An unknown port: a JSON error line with --json. */
 	ck_assert_int_eq(sh_out(out, sizeof(out), "%s ping 00000000-0000-4000-8000-000000000000 "

@@ -24,7 +24,7 @@
 
 #define MS 1000000ull
 #define US 1000ull
-#define DROP_ID_BASE 500 /* drop places: DROP_ID_BASE + path hop */
+#define DROP_ID_BASE FIXTURE_DROP_ID_BASE /* drop places: + path hop */
 #define MAX_TL_HOPS 48
 #define ID 0x4e53
 #define FIP "172.24.4.100" /* a1's floating IP */
@@ -111,16 +111,7 @@ static void setup_path(bool peer)
 	else
 		ck_assert_int_eq(path_plan(&rig->t, a1, PATH_L3, &rig->path), 0);
 	ck_assert_str_eq(rig->path.problem, "");
-	/* Probe points: ids 1, 2, ... in path order, ingress then egress, as
-	 * the attach layer hands them out; every device a drop place. */
-	hop_places_init(&rig->places);
-	for (size_t i = 0, id = 1; i < rig->path.n; i++) {
-		if (rig->path.hops[i].attachable) {
-			hop_places_set(&rig->places, (__u32)id++, (int)i);
-			hop_places_set(&rig->places, (__u32)id++, (int)i);
-		}
-		hop_places_set(&rig->places, DROP_ID_BASE + (__u32)i, (int)i);
-	}
+	fixture_hop_places(&rig->path, &rig->places);
 	ck_assert_int_eq(ping_analyser_init(&rig->an, &rig->t, &rig->path, &rig->places,
 					    drop_reason_name),
 			 0);
@@ -168,11 +159,7 @@ static void teardown(void)
 /* The hop id the attach layer gave (path hop, direction). */
 static __u32 point_id(int hop, __u8 dir)
 {
-	for (__u32 id = 1; id < DROP_ID_BASE; id++)
-		if (hop_places_get(&rig->places, id) == hop)
-			return dir == NSTRACE_DIR_INGRESS ? id : id + 1;
-	ck_abort_msg("hop %d has no probe", hop);
-	return 0;
+	return fixture_point_id(&rig->places, hop, dir);
 }
 
 static const struct journey *journey(enum ping_route_id r, bool outbound)

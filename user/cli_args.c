@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <getopt.h>
+
 #include "cli_args.h"
+#include "log.h"
 
 #define MAX_SECONDS 31536000 /* a year: anything longer is a typo */
 
@@ -34,4 +37,13 @@ int parse_attach_mode(const char *arg, enum attach_mode *mode)
 	else
 		return -EINVAL;
 	return 0;
+}
+
+int cli_bad_option(int c, char **argv)
+{
+	if (c == ':')
+		log_error("option '%s' needs a value", argv[optind - 1]);
+	else
+		log_error("unknown option '%s'", argv[optind - 1]);
+	return -EINVAL;
 }

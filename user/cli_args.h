@@ -12,6 +12,9 @@
 /* Seconds above 0, at most a year, decimals allowed ("30", "0.5"), as
  * milliseconds rounded to the nearest and never 0. */
 int parse_seconds(const char *arg, unsigned long long *ms);
+/* For getopt's ':' (a value missing) and '?' (an unknown option): says
+ * which option, returns -EINVAL. */
+int cli_bad_option(int c, char **argv);
 /* "auto", "tcx" or "clsact". */
 int parse_attach_mode(const char *arg, enum attach_mode *mode);
 

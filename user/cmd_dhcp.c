@@ -127,12 +127,8 @@ static int parse_args(int argc, char **argv, struct dhcp_opts *o)
 			break;
 		case 'h':
 			return 1;
-		case ':':
-			log_error("option '%s' needs a value", argv[optind - 1]);
-			return -EINVAL;
 		default:
-			log_error("unknown option '%s'", argv[optind - 1]);
-			return -EINVAL;
+			return cli_bad_option(c, argv);
 		}
 	}
 	if (optind < argc)

@@ -200,12 +200,8 @@ static int parse_args(int argc, char **argv, struct ping_opts *o)
 			break;
 		case 'h':
 			return 1;
-		case ':':
-			log_error("option '%s' needs a value", argv[optind - 1]);
-			return -EINVAL;
 		default:
-			log_error("unknown option '%s'", argv[optind - 1]);
-			return -EINVAL;
+			return cli_bad_option(c, argv);
 		}
 	}
 	if (optind < argc)
@@ -370,13 +366,9 @@ static int trace(struct ping_run *r, const char *peer_ip)
 		pinger_close(&r->pinger);
 		return NST_EXIT_RUNTIME;
 	}
-	/* Packets that began while probes were still being attached, or
-	 * already being removed, are not judged: part of their path was blind. */
-	r->an.armed_from_ns = s.start_ns;
 	hop_latency_init(&r->lat, r->path);
 	r->pinging = r->o->from != FROM_NONE;
 	end = trace_session_run(&s, &hooks, &err);
-	r->an.armed_until_ns = loop_clock_ns(CLOCK_MONOTONIC);
 	if (end == TRACE_END_SIGNAL)
 		log_info("stopping on %s", strsignal(s.signo));
 	trace_session_finish(&s);

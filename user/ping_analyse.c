@@ -189,6 +189,30 @@ static void span(__u64 *first, __u64 *last, const struct timeline *t)
 		*last = t->last_ts_ns;
 }
 
+/* What a message's timeline says against its journey: crossings are
+ * judged once, when a timeline arrives, not on every poll. */
+static void evaluate(const struct ping_analyser *a, struct ping_msg *m, const struct journey *j)
+{
+	memset(&m->c, 0, sizeof(m->c));
+	m->c.furthest = m->c.furthest_idx = -1;
+	if (m->t)
+		crossing_eval(j, m->t, a->places, a->drop_name, &m->c);
+}
+
+static void echo_eval(const struct ping_analyser *a, struct ping_echo *e)
+{
+	evaluate(a, &e->req, ping_echo_journey(a, e, false));
+	evaluate(a, &e->rep, ping_echo_journey(a, e, true));
+}
+
+static void arp_eval(const struct ping_analyser *a, struct ping_arp *x)
+{
+	const struct ping_route *r = &a->routes[x->route];
+
+	evaluate(a, &x->req, x->outbound ? &r->out : &r->in);
+	evaluate(a, &x->rep, x->outbound ? &r->in : &r->out);
+}
+
 static struct ping_echo *find_echo(struct ping_analyser *a, __u16 id, __u16 seq, bool outbound)
 {
 	struct ping_echo *e;
@@ -261,6 +285,7 @@ static int add_echo(struct ping_analyser *a, const struct timeline *t)
 	if (a->routes[PING_ROUTE_ROUTER].valid &&
 	    ping_is_router_addr(a, (outbound == request) ? h->addrs.daddr : h->addrs.saddr))
 		e->route = PING_ROUTE_ROUTER;
+	echo_eval(a, e);
 	return 1;
 }
 
@@ -337,17 +362,16 @@ static int add_arp(struct ping_analyser *a, const struct timeline *t)
 	} else {
 		return 0;
 	}
-	if (rc > 0)
+	if (rc > 0) {
 		span(&x->first_ts, &x->last_ts, t);
+		arp_eval(a, x);
+	}
 	return rc;
 }
 
 int ping_analyser_add(struct ping_analyser *a, const struct timeline *t)
 {
 	if (!t->n_hops || t->app.l3_family == NSTRACE_L3_IPV6)
-		return 0;
-	if (t->first_ts_ns < a->armed_from_ns ||
-	    (a->armed_until_ns && t->first_ts_ns > a->armed_until_ns))
 		return 0;
 	switch (t->app.app) {
 	case NSTRACE_APP_ECHO:
@@ -369,28 +393,6 @@ const struct journey *ping_echo_journey(const struct ping_analyser *a, const str
 	return e->outbound != reply ? &r->out : &r->in;
 }
 
-static void evaluate(const struct ping_analyser *a, struct ping_msg *m, const struct journey *j)
-{
-	memset(&m->c, 0, sizeof(m->c));
-	m->c.furthest = m->c.furthest_idx = -1;
-	if (m->t)
-		crossing_eval(j, m->t, a->places, a->drop_name, &m->c);
-}
-
-static void echo_eval(const struct ping_analyser *a, struct ping_echo *e)
-{
-	evaluate(a, &e->req, ping_echo_journey(a, e, false));
-	evaluate(a, &e->rep, ping_echo_journey(a, e, true));
-}
-
-static void arp_eval(const struct ping_analyser *a, struct ping_arp *x)
-{
-	const struct ping_route *r = &a->routes[x->route];
-
-	evaluate(a, &x->req, x->outbound ? &r->out : &r->in);
-	evaluate(a, &x->rep, x->outbound ? &r->in : &r->out);
-}
-
 static void conclude_echo(struct ping_analyser *a, struct ping_echo *e)
 {
 	e->concluded = true;
@@ -410,7 +412,6 @@ size_t ping_analyser_poll(struct ping_analyser *a, __u64 now_ns, bool final)
 
 		if (e->concluded)
 			continue;
-		echo_eval(a, e);
 		done = final || now_ns >= e->last_ts + a->settle_ns ||
 		       (e->req.t && e->rep.t && e->rep.c.reached_end);
 		if (done)
@@ -421,7 +422,6 @@ size_t ping_analyser_poll(struct ping_analyser *a, __u64 now_ns, bool final)
 
 		if (x->concluded)
 			continue;
-		arp_eval(a, x);
 		if (x->rep.t && x->rep.c.reached_end) {
 			x->concluded = true; /* answered: nothing to say */
 			continue;

@@ -108,10 +108,6 @@ struct ping_analyser {
 	__u64 settle_ns; /* PING_SETTLE_NS unless changed */
 	bool only_id; /* keep only echoes with this identifier (nstrace's own) */
 	__u16 id;
-	/* While every probe point was armed (CLOCK_MONOTONIC, 0: unbounded):
-	 * a timeline that began before (attach under way) or after (detach
-	 * under way) saw only part of the path, and is ignored. */
-	__u64 armed_from_ns, armed_until_ns;
 	/* Called once per echo, and per unanswered ARP, when it concludes. */
 	void (*on_echo)(void *ctx, const struct ping_echo *e);
 	void (*on_arp)(void *ctx, const struct ping_arp *a);

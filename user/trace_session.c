@@ -20,14 +20,6 @@
 #define LOST_CHECK_MS 250
 #define STATUS_EVERY_NS 200000000ull
 
-static __u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
 /* One target per attachable hop of the path, its namespace opened. */
 static int resolve_targets(struct trace_session *s, char *msg, size_t len)
 {
@@ -249,6 +241,11 @@ static void on_close(const struct timeline *t, void *ctx)
 {
 	struct trace_session *s = ctx;
 
+	/* A packet that began while the probes were still being attached,
+	 * or already being removed, crossed part of its path unseen: its
+	 * timeline would tell of losses that did not happen. */
+	if (t->first_ts_ns < s->start_ns || (s->end_ns && t->first_ts_ns > s->end_ns))
+		return;
 	if (s->hooks && s->hooks->on_timeline) {
 		trace_status_clear(s);
 		s->hooks->on_timeline(s->hooks->ctx, t);
@@ -355,7 +352,7 @@ int trace_session_start(struct trace_session *s, const struct trace_opts *o, cha
 		return err;
 	}
 	s->loop_open = true;
-	t0 = mono_ns();
+	t0 = loop_clock_ns(CLOCK_MONOTONIC);
 	{
 		struct probe_config cfg = {
 			.snaplen = o->snaplen,
@@ -367,13 +364,13 @@ int trace_session_start(struct trace_session *s, const struct trace_opts *o, cha
 	}
 	if (err)
 		return err;
-	t1 = mono_ns();
+	t1 = loop_clock_ns(CLOCK_MONOTONIC);
 	probe_fds(s->probe, &probe, &events_fd, &hopstats_fd);
 	err = attach_all(s, &probe, msg, len);
 	if (err)
 		return err;
 	s->load_ms = (t1 - t0) / 1000000;
-	s->attach_ms = (mono_ns() - t0) / 1000000;
+	s->attach_ms = (loop_clock_ns(CLOCK_MONOTONIC) - t0) / 1000000;
 	name_hops(s);
 	err = plan_drop_places(s);
 	if (!err)
@@ -388,7 +385,7 @@ int trace_session_start(struct trace_session *s, const struct trace_opts *o, cha
 		snprintf(msg, len, "cannot read the probe's ring buffer: %s", strerror(-err));
 		return err;
 	}
-	s->start_ns = mono_ns();
+	s->start_ns = loop_clock_ns(CLOCK_MONOTONIC);
 	return 0;
 }
 
@@ -422,10 +419,20 @@ static void status_draw(struct trace_session *s, __u64 now)
 	s->status_drawn = true;
 }
 
+static enum trace_end run_loop(struct trace_session *s, const struct trace_hooks *h, int *err);
+
 enum trace_end trace_session_run(struct trace_session *s, const struct trace_hooks *h,
 				 int *err)
 {
-	__u64 next_lost = mono_ns();
+	enum trace_end end = run_loop(s, h, err);
+
+	s->end_ns = loop_clock_ns(CLOCK_MONOTONIC);
+	return end;
+}
+
+static enum trace_end run_loop(struct trace_session *s, const struct trace_hooks *h, int *err)
+{
+	__u64 next_lost = loop_clock_ns(CLOCK_MONOTONIC);
 	enum loop_event ev;
 
 	s->hooks = h;
@@ -440,7 +447,7 @@ enum trace_end trace_session_run(struct trace_session *s, const struct trace_hoo
 			*err = n;
 			return TRACE_END_DONE;
 		}
-		now = mono_ns();
+		now = loop_clock_ns(CLOCK_MONOTONIC);
 		correlator_expire(s->corr, now);
 		if (h->tick && h->tick(h->ctx, now))
 			return TRACE_END_DONE;

@@ -13,6 +13,9 @@
  * only end the loop, so everything is detached on every way out; tcx and
  * tracing links vanish with the process even on SIGKILL.
  *
+ * Timelines that began before every probe point was armed, or after the
+ * loop ended, are not handed on: part of their path was not watched.
+ *
  * Events the path explains less well are still handed to on_event, with
  * on_path false, but kept out of the timelines: copies of a flooded
  * broadcast encapsulated towards another node than the path's peer, and
@@ -98,7 +101,8 @@ struct trace_session {
 	__u64 events, off_path;
 	long long lost;
 	int signo;
-	__u64 start_ns; /* when tracing began */
+	__u64 start_ns; /* when tracing began: every probe point armed */
+	__u64 end_ns; /* when the loop ended (0 before): detaching next */
 	bool status_drawn;
 	__u64 status_next_ns;
 };
