@@ -288,8 +288,9 @@ static int run_round(enum wake_mode mode, double seconds, __u64 ringbuf,
 	struct attach_probe ap;
 	struct stream s = {};
 	bool stream_ok = false;
-	int events_fd, hopstats_fd, err;
+	struct stream_maps maps;
 	char msg[512];
+	int err;
 
 	memset(r, 0, sizeof(*r));
 	if (!hops)
@@ -299,10 +300,10 @@ static int run_round(enum wake_mode mode, double seconds, __u64 ringbuf,
 		fprintf(stderr, "ring_drain: %s\n", msg);
 		goto out;
 	}
-	probe_fds(skel, &ap, &events_fd, &hopstats_fd);
+	probe_fds(skel, &ap, &maps);
 	err = loop_init(&l);
 	if (!err)
-		err = stream_open(&s, events_fd, hopstats_fd, hops, on_event, &c);
+		err = stream_open(&s, &maps, hops, on_event, &c);
 	stream_ok = !err;
 	if (!err)
 		err = loop_add_fd(&l, stream_epoll_fd(&s));

@@ -6,9 +6,9 @@
  * the same filter and fingerprinted the same way, so the correlator puts
  * the drop into that packet's timeline.
  *
- * It shares the tc probe's "filter" and "events" maps: user space hands
- * their fds over (bpf_map__reuse_fd) before loading, so one filter decides
- * and one ring buffer carries both kinds of events.
+ * It shares the tc probe's "filter", "events" and "burst" maps: user space
+ * hands their fds over (bpf_map__reuse_fd) before loading, so one filter
+ * decides and the same rings carry both kinds of events.
  *
  * The tracepoint fires for every freed packet of the machine: everything
  * that is not a drop leaves after one comparison, and a drop of another
@@ -29,11 +29,8 @@
  * programs then have one size. */
 const volatile __u32 snaplen = NSTRACE_SNAPLEN_DEFAULT;
 
-/* Replaced by the tc probe's ring buffer (and its size) at load. */
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 64 * 1024);
-} events SEC(".maps");
+/* rings.h's maps are replaced by the tc probe's (and their sizes) at load. */
+#include "rings.h"
 
 #define HEADER_UNSET 0xffff /* skb->mac_header / network_header not set */
 #define ETH_HLEN 14
@@ -102,11 +99,12 @@ static __always_inline void emit_drop(struct sk_buff *skb,
 	struct nstrace_event *e;
 	__u32 max = snaplen;
 	__u32 n = k->len;
+	int in_burst;
 
 	d->ev.ts_ns = bpf_ktime_get_ns();
 	if (max > NSTRACE_SNAPLEN_MAX)
 		max = NSTRACE_SNAPLEN_MAX;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e) + max, 0);
+	e = ring_reserve(sizeof(*e) + max, &in_burst);
 	if (!e)
 		return;
 	d->ev.version = NSTRACE_EVENT_VERSION;

@@ -34,13 +34,11 @@ static __always_inline __u64 mac_words(const __u8 *mac)
 	return w[0] | (__u64)w[1] << 16 | (__u64)w[2] << 32;
 }
 
+/* src, dst, ch: the frame's MACs and the DHCP/ARP client MAC, as
+ * mac_words() gives them (0 where there is none). */
 static __always_inline int filter_macs_match(const struct nstrace_filter *f,
-					     const struct decode *d)
+					     __u64 src, __u64 dst, __u64 ch)
 {
-	__u64 src = mac_words(d->ev.eth_src);
-	__u64 dst = mac_words(d->ev.eth_dst);
-	__u64 ch = mac_words(d->ev.chaddr);
-
 	for (int i = 0; i < NSTRACE_FILTER_MACS; i++) {
 		__u64 m;
 
@@ -65,10 +63,12 @@ static __always_inline int addr_eq(const __u8 *a, const __u8 *b, int v6)
 		(x[3] ^ y[3])) == 0;
 }
 
+/* family: NSTRACE_L3_* of saddr/daddr (4-byte aligned, in the event or
+ * in the packet). */
 static __always_inline int filter_ips_match(const struct nstrace_filter *f,
-					    const struct decode *d)
+					    __u8 family, const __u8 *saddr,
+					    const __u8 *daddr)
 {
-	__u8 family = d->ev.l3_family;
 	int v6 = family == NSTRACE_L3_IPV6;
 
 	/* ARP's sender/target are IPv4 addresses. */
@@ -83,8 +83,7 @@ static __always_inline int filter_ips_match(const struct nstrace_filter *f,
 			break;
 		if (ip->family != family)
 			continue;
-		if (addr_eq(ip->addr, d->ev.saddr, v6) ||
-		    addr_eq(ip->addr, d->ev.daddr, v6))
+		if (addr_eq(ip->addr, saddr, v6) || addr_eq(ip->addr, daddr, v6))
 			return 1;
 	}
 	return 0;
@@ -109,9 +108,39 @@ static __always_inline int filter_match(const struct nstrace_filter *f,
 	if ((flags & NSTRACE_M_ICMP_ID) &&
 	    (d->ev.app != NSTRACE_APP_ECHO || d->ev.icmp_id != f->icmp_id))
 		return 0;
-	if ((flags & NSTRACE_M_MAC) && !filter_macs_match(f, d))
+	if ((flags & NSTRACE_M_MAC) &&
+	    !filter_macs_match(f, mac_words(d->ev.eth_src),
+			       mac_words(d->ev.eth_dst), mac_words(d->ev.chaddr)))
 		return 0;
-	if ((flags & NSTRACE_M_IP) && !filter_ips_match(f, d))
+	if ((flags & NSTRACE_M_IP) &&
+	    !filter_ips_match(f, d->ev.l3_family, d->ev.saddr, d->ev.daddr))
+		return 0;
+	return 1;
+}
+
+/*
+ * filter_match() for a plain packet: one the decode would find to be
+ * IPv4 of class (NSTRACE_P_UDP or NSTRACE_P_TCP) outside any tunnel, with
+ * no application decode and no client MAC. Then the verdict depends only
+ * on the class, the frame's MACs and the IPv4 addresses, which the caller
+ * may read in place (bpf/screen.h).
+ */
+static __always_inline int filter_match_plain(const struct nstrace_filter *f,
+					      __u32 class, __u64 src_mac,
+					      __u64 dst_mac, const __u8 *saddr,
+					      const __u8 *daddr)
+{
+	__u32 flags = f->flags;
+
+	if (f->proto_mask && !(f->proto_mask & class))
+		return 0;
+	/* No DHCP xid, no echo id on a plain packet. */
+	if (flags & (NSTRACE_M_XID | NSTRACE_M_ICMP_ID))
+		return 0;
+	if ((flags & NSTRACE_M_MAC) && !filter_macs_match(f, src_mac, dst_mac, 0))
+		return 0;
+	if ((flags & NSTRACE_M_IP) &&
+	    !filter_ips_match(f, NSTRACE_L3_IPV4, saddr, daddr))
 		return 0;
 	return 1;
 }

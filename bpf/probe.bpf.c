@@ -13,13 +13,16 @@
 #include "nstrace_event.h"
 #include "decode.h"
 #include "filter.h"
+#include "screen.h"
+#include "rings.h"
 
 #define TC_ACT_UNSPEC (-1)
 
 /* Knobs user space sets between open and load (frozen afterwards). */
 const volatile __u32 snaplen = NSTRACE_SNAPLEN_DEFAULT;
-/* Wake the consumer when this many bytes wait: batching wakeups roughly
- * doubles throughput compared with one per record (0: wake every time). */
+/* Wake the consumer when this many bytes wait in "events": batching
+ * wakeups roughly doubles throughput compared with one per record (0: wake
+ * every time). */
 const volatile __u64 wake_bytes = 256 * 1024;
 /* 0: every packet is traced without looking at the filter map. */
 const volatile __u8 filter_enabled = 1;
@@ -30,11 +33,6 @@ struct {
 	__type(key, struct nstrace_hop_key);
 	__type(value, __u32);
 } hops SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 64 * 1024 * 1024);
-} events SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -212,20 +210,25 @@ static __always_inline void copy_snap(struct __sk_buff *skb,
 #define RINGBUF_RECORD_LEN(len) ((((len) + 7) & ~7ull) + RINGBUF_HDR_LEN)
 
 /*
- * Wake the consumer only on the record that takes the pending data past
- * wake_bytes, not on every record after it: a wakeup costs far more than
- * the rest of the emit, and while the consumer is behind, more of them
- * only slow the traced path down. Records that race past the mark on two
- * CPUs at once may both miss it; the consumer's drain timer covers that.
+ * Wake the consumer only on the record that takes the pending data in
+ * "events" past wake_bytes, not on every record after it: a wakeup costs
+ * far more than the rest of the emit, and while the consumer is behind,
+ * more of them only slow the traced path down. Records that race past the
+ * mark on two CPUs at once may both miss it; the consumer's drain timer
+ * covers that. A record in "burst" wakes nobody: "events" is full, so its
+ * wakeup has gone out already.
  */
-static __always_inline __u64 wake_flag(__u32 snap)
+static __always_inline __u64 wake_flag(__u32 snap, int in_burst)
 {
-	__u64 pending = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	__u64 rec = RINGBUF_RECORD_LEN(sizeof(struct nstrace_event) + snap);
+	__u64 pending;
 
 	/* 0: a wakeup per record, for the benchmark that compares the two. */
 	if (!wake_bytes)
 		return BPF_RB_FORCE_WAKEUP;
+	if (in_burst)
+		return BPF_RB_NO_WAKEUP;
+	pending = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	if (pending >= wake_bytes && pending - rec < wake_bytes)
 		return BPF_RB_FORCE_WAKEUP;
 	return BPF_RB_NO_WAKEUP;
@@ -257,6 +260,7 @@ static __always_inline void emit(struct __sk_buff *skb, struct decode *d,
 	__u64 snap = snap_bytes(d->pkt_len), netns, ts;
 	struct nstrace_hop_stats *stats;
 	struct nstrace_event *e;
+	int in_burst;
 	__u32 hop;
 
 	/* The time the probe saw the packet, not when the emit is done. */
@@ -268,7 +272,7 @@ static __always_inline void emit(struct __sk_buff *skb, struct decode *d,
 	d->ev.dir = dir;
 	d->ev.snap_len = snap;
 	/* snaplen is frozen rodata: the verifier sees a constant size. */
-	e = bpf_ringbuf_reserve(&events, sizeof(*e) + snap_bytes(~0u), 0);
+	e = ring_reserve(sizeof(*e) + snap_bytes(~0u), &in_burst);
 	if (!e) {
 		netns = dev_netns_cookie(skb);
 		hop = hop_id(skb, netns, dir, ts);
@@ -298,7 +302,7 @@ static __always_inline void emit(struct __sk_buff *skb, struct decode *d,
 	/* Found by the option walk, after the copy: its line is written. */
 	e->dhcp_msg = d->ev.dhcp_msg;
 
-	bpf_ringbuf_submit(e, wake_flag(snap_bytes(~0u)));
+	bpf_ringbuf_submit(e, wake_flag(snap_bytes(~0u), in_burst));
 	if (stats)
 		stats->emitted++;
 }
@@ -323,6 +327,9 @@ static __always_inline int nstrace_probe(struct __sk_buff *skb, __u8 dir)
 {
 	struct decode d;
 
+	/* With the filter off every packet is traced: nothing to screen. */
+	if (filter_enabled && nstrace_screen(skb) == SCREEN_REJECT)
+		return TC_ACT_UNSPEC;
 	decode_init(&d, skb->len);
 	decode_packet(skb, &d);
 	if (wanted(&d))

@@ -16,7 +16,8 @@
 #
 # Not run by default (-c to choose), to see where every-text's cost is:
 #   every-snap0       every-text with --snaplen 0 (no packet bytes copied)
-#   every-ring4m      every-text with --ringbuf 4M (a ring that fits in cache)
+#   every-ringSIZE    every-text with --ringbuf SIZE (e.g. every-ring4M: a ring
+#                     that stays in cache)
 #   empty-tcx         the empty tc program through tcx links (bench/tcx_hold),
 #                     as nstrace attaches, at ingress and egress of both
 #                     devices: the floor of a tcx tracer
@@ -94,9 +95,9 @@ awk -v s="$SECONDS_PER_RUN" 'BEGIN {exit !(s >= 0.1 && s <= 600)}' || usage
 # The receiver outlives the sender by half a second, to count the tail.
 RECV_SECONDS=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN {print s + 0.5}')
 [[ $ROUNDS =~ ^[0-9]+$ && $ROUNDS -ge 1 ]] || usage
-KNOWN=" empty-hooks empty-tcx match-nothing every-text every-json every-snap0 every-ring4m tcpdump "
+KNOWN=" empty-hooks empty-tcx match-nothing every-text every-json every-snap0 tcpdump "
 for cfg in $CONFIGS; do
-	[[ $KNOWN == *" $cfg "* ]] || { echo "bench-live: unknown configuration '$cfg'" >&2; usage; }
+	[[ $KNOWN == *" $cfg "* || $cfg =~ ^every-ring[0-9]+[KMG]$ ]] || { echo "bench-live: unknown configuration '$cfg'" >&2; usage; }
 done
 
 for bin in "$NSTRACE" "$UDPFLOOD" "$TCX_HOLD"; do
@@ -212,7 +213,7 @@ start_tracer() {
 	every-text) args=(--proto udp) ;;
 	every-json) args=(--proto udp --json) ;;
 	every-snap0) args=(--proto udp --snaplen 0) ;;
-	every-ring4m) args=(--proto udp --ringbuf 4M) ;;
+	every-ring*) args=(--proto udp --ringbuf "${1#every-ring}") ;;
 	tcpdump)
 		ip netns exec "$NS_TX" taskset -c 1 tcpdump -i vtx -w /dev/null -s 128 2>"$TMP/tcpdump-tx.err" &
 		pid=$!

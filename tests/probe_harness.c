@@ -94,6 +94,10 @@ static int harness_load(struct probe_harness *h, const struct probe_knobs *k,
 		bpf_program__set_autoload(h->skel->progs.nstrace_egress, false);
 	err = bpf_map__set_max_entries(h->skel->maps.events, k->ringbuf_bytes);
 	if (!err)
+		err = bpf_map__set_max_entries(h->skel->maps.burst,
+					       k->burst_bytes ? k->burst_bytes :
+								k->ringbuf_bytes);
+	if (!err)
 		err = probe_bpf__load(h->skel);
 	if (err) {
 		snprintf(msg, len, "loading the probe: %s", strerror(-err));
@@ -102,9 +106,11 @@ static int harness_load(struct probe_harness *h, const struct probe_knobs *k,
 	}
 	h->rb = ring_buffer__new(bpf_map__fd(h->skel->maps.events), on_event,
 				 h, NULL);
-	if (!h->rb) {
-		err = -errno;
-		snprintf(msg, len, "ring_buffer__new: %s", strerror(-err));
+	err = h->rb ? ring_buffer__add(h->rb, bpf_map__fd(h->skel->maps.burst),
+				       on_event, h) :
+		      -errno;
+	if (err) {
+		snprintf(msg, len, "reading the ring buffers: %s", strerror(-err));
 		harness_free(h);
 		return err;
 	}

@@ -33,7 +33,8 @@ struct probe_harness {
 /* The knobs set between open and load. */
 struct probe_knobs {
 	__u32 snaplen;
-	__u32 ringbuf_bytes;
+	__u32 ringbuf_bytes; /* the events ring */
+	__u32 burst_bytes; /* the burst ring; 0: as ringbuf_bytes */
 	__u64 wake_bytes; /* 0: keep the probe's default */
 	int filter_disabled; /* filter_enabled = 0 */
 	int with_egress; /* load nstrace_egress too (halves the speed) */

@@ -68,7 +68,7 @@ static void rig_up(struct drop_rig *r, const char *tag, const char *ip)
 	};
 	struct attach_probe ap;
 	char msg[512], spec[160];
-	int events_fd, hopstats_fd;
+	struct stream_maps maps;
 
 	memset(r, 0, sizeof(*r));
 	topo_up(&r->topo, tag);
@@ -83,11 +83,11 @@ static void rig_up(struct drop_rig *r, const char *tag, const char *ip)
 	r->hops = calloc(1, sizeof(*r->hops));
 	ck_assert_ptr_nonnull(r->hops);
 	r->session.state.fd = -1;
-	probe_fds(r->probe, &ap, &events_fd, &hopstats_fd);
+	probe_fds(r->probe, &ap, &maps);
 	ck_assert_msg(attach_session_start(&r->session, &r->target, 1, &ap, ATTACH_TCX, r->hops,
 					   msg, sizeof(msg)) == 0,
 		      "attach: %s", msg);
-	ck_assert_int_eq(stream_open(&r->stream, events_fd, hopstats_fd, r->hops, collect, r), 0);
+	ck_assert_int_eq(stream_open(&r->stream, &maps, r->hops, collect, r), 0);
 }
 
 static void rig_down(struct drop_rig *r)

@@ -305,9 +305,47 @@ START_TEST(remapped_hop_shows_its_new_id)
 }
 END_TEST
 
-/* A full ring: every failed reserve is counted for its hop. */
+/* Bytes one default record takes in a ring. */
+#define TEST_RECORD_BYTES (sizeof(struct nstrace_event) + NSTRACE_SNAPLEN_DEFAULT + 8)
+
+/* The events ring full: records go to the burst ring, none is lost, and
+ * the reader gets all of them. */
+START_TEST(burst_ring_takes_the_overflow)
+{
+	struct probe_knobs k = { .snaplen = NSTRACE_SNAPLEN_DEFAULT,
+				 .ringbuf_bytes = 4096,
+				 .burst_bytes = PROBE_TEST_RINGBUF };
+	const int n = 2 * (4096 / TEST_RECORD_BYTES);
+	struct nstrace_hop_stats st;
+	struct pkt_spec s;
+
+	REQUIRE_ROOT();
+	h = &own;
+	probe_harness_open_knobs(h, &k);
+	probe_harness_hop(h, TEST_IFINDEX, NSTRACE_DIR_INGRESS, 3);
+	spec_dhcp_discover(&s);
+	for (int i = 0; i < n; i++) {
+		s.xid = TEST_XID + i;
+		build_dhcp4(&f, &wrap_plain, &s);
+		ck_assert_int_eq(probe_harness_run_only(h, f.data, f.len), 0);
+	}
+	st = probe_harness_stats(h, 3);
+	ck_assert_uint_eq(st.emitted, n);
+	ck_assert_uint_eq(st.lost, 0);
+	ck_assert_int_eq(probe_harness_read(h, 0, 0), n);
+	/* The events ring is drained first: here that is time order. */
+	for (int i = 0; i < n; i++) {
+		ck_assert_uint_eq(h->ev[i].xid, TEST_XID + i);
+		ck_assert_uint_eq(h->ev[i].hop_id, 3);
+	}
+	probe_harness_close(h);
+}
+END_TEST
+
+/* Both rings full: every failed reserve is counted for its hop. */
 START_TEST(full_ring_counts_lost_events)
 {
+	const int per_ring = 4096 / TEST_RECORD_BYTES;
 	struct nstrace_hop_stats st;
 	struct pkt_spec s;
 	int read;
@@ -318,12 +356,12 @@ START_TEST(full_ring_counts_lost_events)
 	probe_harness_hop(h, TEST_IFINDEX, NSTRACE_DIR_INGRESS, 3);
 	spec_dhcp_discover(&s);
 	build_dhcp4(&f, &wrap_plain, &s);
-	for (int i = 0; i < 20; i++)
+	for (int i = 0; i < 3 * per_ring; i++)
 		ck_assert_int_eq(probe_harness_run_only(h, f.data, f.len), 0);
 	st = probe_harness_stats(h, 3);
-	ck_assert_uint_eq(st.emitted + st.lost, 20);
-	ck_assert_uint_gt(st.lost, 0);
-	ck_assert_uint_gt(st.emitted, 0);
+	ck_assert_uint_eq(st.emitted + st.lost, 3 * per_ring);
+	ck_assert_uint_eq(st.emitted, 2 * per_ring);
+	ck_assert_uint_eq(st.lost, per_ring);
 	read = probe_harness_read(h, 0, 0);
 	ck_assert_int_eq(read, st.emitted);
 	/* Drained: the next one fits again. */
@@ -336,7 +374,7 @@ END_TEST
 /* No wakeup until wake_bytes are pending, then one. */
 START_TEST(wakeups_are_batched)
 {
-	const __u64 rec = sizeof(struct nstrace_event) + NSTRACE_SNAPLEN_DEFAULT + 8;
+	const __u64 rec = TEST_RECORD_BYTES;
 	struct probe_knobs k = { .snaplen = NSTRACE_SNAPLEN_DEFAULT,
 				 .ringbuf_bytes = PROBE_TEST_RINGBUF,
 				 .wake_bytes = 3 * rec };
@@ -380,6 +418,7 @@ NSTRACE_SUITE(probe_emit)
 	tcase_add_test(tc, programs_return_tc_act_unspec);
 	tcase_add_test(tc, hop_ids_and_counters);
 	tcase_add_test(tc, remapped_hop_shows_its_new_id);
+	tcase_add_test(tc, burst_ring_takes_the_overflow);
 	tcase_add_test(tc, full_ring_counts_lost_events);
 	tcase_add_test(tc, wakeups_are_batched);
 	suite_add_tcase(s, tc);

@@ -317,6 +317,101 @@ START_TEST(all_criteria_must_match)
 }
 END_TEST
 
+/*
+ * Plain IPv4 UDP and TCP get their verdict from the probe's screen
+ * (bpf/screen.h), read in place; the same packet VLAN-tagged always goes
+ * through the full decode. Both must agree, and be right, for every
+ * criterion and at every place a packet can match.
+ */
+struct plain_case {
+	const char *what;
+	__u32 flags, proto_mask;
+	const uint8_t *mac; /* in the filter, if any */
+	const uint8_t *ip4, *ip6;
+	const uint8_t *eth_src, *eth_dst, *saddr, *daddr;
+	int tcp;
+	int events;
+};
+
+static const struct plain_case plain_cases[] = {
+	{ "mac = eth src", NSTRACE_M_MAC, 0, client_mac, NULL, NULL,
+	  client_mac, server_mac, vm_ip, ext_ip, 0, 1 },
+	{ "mac = eth dst", NSTRACE_M_MAC, 0, client_mac, NULL, NULL,
+	  server_mac, client_mac, vm_ip, ext_ip, 1, 1 },
+	{ "mac nowhere", NSTRACE_M_MAC, 0, client_mac, NULL, NULL,
+	  server_mac, node1_mac, vm_ip, ext_ip, 0, 0 },
+	{ "ip = src", NSTRACE_M_IP, 0, NULL, vm_ip, vm_ip6,
+	  client_mac, server_mac, vm_ip, ext_ip, 1, 1 },
+	{ "ip = dst", NSTRACE_M_IP, 0, NULL, vm_ip, vm_ip6,
+	  client_mac, server_mac, ext_ip, vm_ip, 0, 1 },
+	{ "ip nowhere", NSTRACE_M_IP, 0, NULL, vm_ip, vm_ip6,
+	  client_mac, server_mac, server_ip, ext_ip, 1, 0 },
+	{ "ipv6 only", NSTRACE_M_IP, 0, NULL, NULL, vm_ip6,
+	  client_mac, server_mac, vm_ip, ext_ip, 0, 0 },
+	{ "udp class", 0, NSTRACE_P_UDP, NULL, NULL, NULL,
+	  client_mac, server_mac, vm_ip, ext_ip, 0, 1 },
+	{ "tcp not udp", 0, NSTRACE_P_UDP | NSTRACE_P_ICMP, NULL, NULL, NULL,
+	  client_mac, server_mac, vm_ip, ext_ip, 1, 0 },
+	{ "tcp class", 0, NSTRACE_P_TCP, NULL, NULL, NULL,
+	  client_mac, server_mac, vm_ip, ext_ip, 1, 1 },
+	{ "udp not tcp", 0, NSTRACE_P_TCP | NSTRACE_P_DHCP, NULL, NULL, NULL,
+	  client_mac, server_mac, vm_ip, ext_ip, 0, 0 },
+	{ "mac and ip", NSTRACE_M_MAC | NSTRACE_M_IP, NSTRACE_P_UDP,
+	  server_mac, ext_ip, NULL, client_mac, server_mac, vm_ip, ext_ip,
+	  0, 1 },
+	{ "mac, ip elsewhere", NSTRACE_M_MAC | NSTRACE_M_IP, 0, server_mac,
+	  server_ip, NULL, client_mac, server_mac, vm_ip, ext_ip, 1, 0 },
+	{ "xid", NSTRACE_M_XID, 0, NULL, NULL, NULL,
+	  client_mac, server_mac, vm_ip, ext_ip, 0, 0 },
+	{ "icmp id", NSTRACE_M_ICMP_ID, 0, NULL, NULL, NULL,
+	  client_mac, server_mac, vm_ip, ext_ip, 1, 0 },
+	{ "tunnel key", NSTRACE_M_TUN_KEY, 0, NULL, NULL, NULL,
+	  client_mac, server_mac, vm_ip, ext_ip, 0, 1 },
+};
+
+START_TEST(plain_packets_judged_like_decoded)
+{
+	const struct plain_case *c = &plain_cases[_i];
+	const struct wrap *wraps[] = { &wrap_plain, &wrap_vlan1 };
+	struct pkt_spec s;
+
+	REQUIRE_ROOT();
+	h = probe_harness_shared();
+	filter_reset(c->flags, c->proto_mask);
+	flt.xid = TEST_XID;
+	flt.icmp_id = 1;
+	flt.tun_key = TEST_SEGID;
+	if (c->mac) {
+		filter_mac(other_mac);
+		filter_mac(c->mac);
+	}
+	if (c->ip6)
+		filter_ip(c->ip6, 1);
+	if (c->ip4)
+		filter_ip(c->ip4, 0);
+	apply();
+	if (c->tcp)
+		spec_tcp(&s);
+	else
+		spec_udp(&s);
+	s.eth_src = c->eth_src;
+	s.eth_dst = c->eth_dst;
+	s.saddr = c->saddr;
+	s.daddr = c->daddr;
+	for (size_t w = 0; w < sizeof(wraps) / sizeof(wraps[0]); w++) {
+		if (c->tcp)
+			build_tcp(&f, wraps[w], &s);
+		else
+			build_udp(&f, wraps[w], &s);
+		ck_assert_msg(events_for(&f) == c->events,
+			      "%s, %s%s: expected %d event(s)", c->what,
+			      c->tcp ? "tcp" : "udp",
+			      w ? " in a VLAN" : "", c->events);
+	}
+	probe_harness_close(h);
+}
+END_TEST
+
 /* A packet the filter drops leaves nothing: no event, no counter. */
 START_TEST(unmatched_leaves_no_trace)
 {
@@ -380,6 +475,8 @@ NSTRACE_SUITE(probe_filter)
 	tcase_add_test(tc, xid_and_icmp_id);
 	tcase_add_test(tc, tunnel_key);
 	tcase_add_test(tc, all_criteria_must_match);
+	tcase_add_loop_test(tc, plain_packets_judged_like_decoded, 0,
+			    sizeof(plain_cases) / sizeof(plain_cases[0]));
 	tcase_add_test(tc, unmatched_leaves_no_trace);
 	tcase_add_test(tc, filter_disabled_traces_everything);
 	suite_add_tcase(s, tc);

@@ -321,7 +321,8 @@ static int watch(struct watch_opts *o)
 	struct stream s = {};
 	struct loop l = { .epfd = -1, .sigfd = -1, .timerfd = -1 };
 	bool attached = false, stream_open_ok = false;
-	int events_fd, hopstats_fd, err, rc = NST_EXIT_RUNTIME;
+	struct stream_maps maps;
+	int err, rc = NST_EXIT_RUNTIME;
 	enum loop_event ev = LOOP_TICK;
 	char msg[512];
 	__u64 t0;
@@ -356,7 +357,7 @@ static int watch(struct watch_opts *o)
 		rc = err == -ENOMEM ? NST_EXIT_RUNTIME : NST_EXIT_ENV;
 		goto out;
 	}
-	probe_fds(skel, &probe, &events_fd, &hopstats_fd);
+	probe_fds(skel, &probe, &maps);
 	err = attach_session_start(&session, o->targets, o->n_targets, &probe, o->mode, hops, msg,
 				   sizeof(msg));
 	if (err) {
@@ -371,7 +372,7 @@ static int watch(struct watch_opts *o)
 		attach_mode_name(session.mode));
 
 	w.mono_to_wall_ns = loop_clock_ns(CLOCK_REALTIME) - loop_clock_ns(CLOCK_MONOTONIC);
-	err = stream_open(&s, events_fd, hopstats_fd, hops, on_event, &w);
+	err = stream_open(&s, &maps, hops, on_event, &w);
 	if (!err) {
 		stream_open_ok = true;
 		err = loop_add_fd(&l, stream_epoll_fd(&s));

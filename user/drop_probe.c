@@ -26,6 +26,8 @@ int drop_probe_attach(struct drop_bpf **out, struct probe_bpf *probe, __u32 snap
 	err = bpf_map__reuse_fd(skel->maps.filter, bpf_map__fd(probe->maps.filter));
 	if (!err)
 		err = bpf_map__reuse_fd(skel->maps.events, bpf_map__fd(probe->maps.events));
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.burst, bpf_map__fd(probe->maps.burst));
 	if (err) {
 		snprintf(msg, len, "cannot share the probe's maps with the drop probe: %s",
 			 strerror(-err));

@@ -56,6 +56,11 @@ static struct bpf_program *prog_of(struct probe_bpf *skel, int which)
 	return which == PROG_INGRESS ? skel->progs.nstrace_ingress : skel->progs.nstrace_egress;
 }
 
+__u64 probe_events_ring_bytes(const struct probe_config *cfg)
+{
+	return cfg->ringbuf_bytes < PROBE_EVENTS_RING ? cfg->ringbuf_bytes : PROBE_EVENTS_RING;
+}
+
 /*
  * The same knobs in every instance, so that each reads as the whole probe;
  * only program load_only is loaded (PROG_COUNT: none, the maps alone).
@@ -64,13 +69,18 @@ static int configure(struct probe_bpf *skel, const struct probe_config *cfg, int
 {
 	int err = 0;
 
+	__u64 events = probe_events_ring_bytes(cfg);
+
 	skel->rodata->snaplen = cfg->snaplen;
-	/* Wake the reader early enough that a burst never fills the buffer. */
-	skel->rodata->wake_bytes = cfg->wake_each_record ? 0 : cfg->ringbuf_bytes / 8;
+	/* Wake the reader early enough that it drains the events ring
+	 * before records have to go to the burst ring. */
+	skel->rodata->wake_bytes = cfg->wake_each_record ? 0 : events / 8;
 	for (int i = 0; i < PROG_COUNT && !err; i++)
 		err = bpf_program__set_autoload(prog_of(skel, i), i == load_only);
 	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.events, (__u32)cfg->ringbuf_bytes);
+		err = bpf_map__set_max_entries(skel->maps.events, (__u32)events);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.burst, (__u32)cfg->ringbuf_bytes);
 	return err;
 }
 
@@ -210,16 +220,16 @@ fail:
 	return err;
 }
 
-void probe_fds(struct probe_bpf *skel, struct attach_probe *attach, int *events_fd,
-	       int *hopstats_fd)
+void probe_fds(struct probe_bpf *skel, struct attach_probe *attach, struct stream_maps *maps)
 {
 	struct probe_set *set = set_of(skel);
 
 	attach->ingress_fd = bpf_program__fd(set->prog[PROG_INGRESS]->progs.nstrace_ingress);
 	attach->egress_fd = bpf_program__fd(set->prog[PROG_EGRESS]->progs.nstrace_egress);
 	attach->hops_map_fd = bpf_map__fd(skel->maps.hops);
-	*events_fd = bpf_map__fd(skel->maps.events);
-	*hopstats_fd = bpf_map__fd(skel->maps.hopstats);
+	maps->events_fd = bpf_map__fd(skel->maps.events);
+	maps->burst_fd = bpf_map__fd(skel->maps.burst);
+	maps->hopstats_fd = bpf_map__fd(skel->maps.hopstats);
 }
 
 void probe_unload(struct probe_bpf *skel)

@@ -11,8 +11,13 @@
 
 #include "attach.h"
 #include "nstrace_event.h"
+#include "stream.h"
 
-#define PROBE_RINGBUF_DEFAULT (64ull << 20) /* ~100 ms at 2 M events/s */
+/* The burst ring (bpf/rings.h): ~100 ms at 2 M events/s. */
+#define PROBE_RINGBUF_DEFAULT (64ull << 20)
+/* The events ring, which records go to first: small enough to stay in
+ * the caches; never larger than the burst ring. */
+#define PROBE_EVENTS_RING (2ull << 20)
 #define PROBE_RINGBUF_MIN (64ull << 10)
 #define PROBE_RINGBUF_MAX (1ull << 30)
 
@@ -20,7 +25,7 @@ struct probe_bpf;
 
 struct probe_config {
 	__u32 snaplen; /* bytes of packet per event, <= NSTRACE_SNAPLEN_MAX */
-	__u64 ringbuf_bytes; /* power of two, page multiple */
+	__u64 ringbuf_bytes; /* the burst ring: power of two, page multiple */
 	bool wake_each_record; /* benchmarks only: no wakeup batching */
 	struct nstrace_filter filter;
 };
@@ -35,9 +40,11 @@ struct probe_config {
  */
 int probe_load(struct probe_bpf **skel, const struct probe_config *cfg, char *msg, size_t len);
 
+/* The size of the events ring for this configuration. */
+__u64 probe_events_ring_bytes(const struct probe_config *cfg);
+
 /* The fds the attach layer and the stream need. */
-void probe_fds(struct probe_bpf *skel, struct attach_probe *attach, int *events_fd,
-	       int *hopstats_fd);
+void probe_fds(struct probe_bpf *skel, struct attach_probe *attach, struct stream_maps *maps);
 
 void probe_unload(struct probe_bpf *skel);
 

@@ -30,11 +30,13 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-int stream_open(struct stream *s, int events_fd, int hopstats_fd, const struct hop_table *hops,
+int stream_open(struct stream *s, const struct stream_maps *maps, const struct hop_table *hops,
 		stream_event_fn fn, void *ctx)
 {
+	int err;
+
 	memset(s, 0, sizeof(*s));
-	s->hopstats_fd = hopstats_fd;
+	s->hopstats_fd = maps->hopstats_fd;
 	s->hops = hops;
 	s->fn = fn;
 	s->ctx = ctx;
@@ -47,10 +49,15 @@ int stream_open(struct stream *s, int events_fd, int hopstats_fd, const struct h
 		stream_close(s);
 		return -ENOMEM;
 	}
-	s->rb = ring_buffer__new(events_fd, on_sample, s, NULL);
+	/* libbpf drains its rings in the order they were added. */
+	s->rb = ring_buffer__new(maps->events_fd, on_sample, s, NULL);
 	if (!s->rb) {
-		int err = -errno;
-
+		err = -errno;
+		stream_close(s);
+		return err;
+	}
+	err = ring_buffer__add(s->rb, maps->burst_fd, on_sample, s);
+	if (err) {
 		stream_close(s);
 		return err;
 	}

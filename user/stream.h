@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The event stream: drains the probe's ring buffer and keeps the books on
- * lost events.  The probe submits with BPF_RB_NO_WAKEUP and forces a wakeup
- * only past a fill threshold, so the owner calls stream_drain() on a short
- * timer (STREAM_DRAIN_MS) as well as when the epoll fd is readable.
+ * The event stream: drains the probe's two ring buffers (bpf/rings.h: the
+ * small "events" ring, and "burst" for when it is full) and keeps the books
+ * on lost events.  The probe submits with BPF_RB_NO_WAKEUP and forces a
+ * wakeup only past a fill threshold, so the owner calls stream_drain() on a
+ * short timer (STREAM_DRAIN_MS) as well as when the epoll fd is readable.
+ * Events of a burst may come out of time order (the correlator sorts).
  */
 #ifndef NSTRACE_STREAM_H
 #define NSTRACE_STREAM_H
@@ -20,6 +22,13 @@
 typedef int (*stream_event_fn)(void *ctx, const struct nstrace_event *e, size_t size);
 
 struct ring_buffer;
+
+/* The probe's maps the stream reads (probe_fds()). */
+struct stream_maps {
+	int events_fd; /* ring buffer: where records go first */
+	int burst_fd; /* ring buffer: where they go when events is full */
+	int hopstats_fd; /* per-CPU array of struct nstrace_hop_stats */
+};
 
 struct stream {
 	struct ring_buffer *rb;
@@ -38,7 +47,7 @@ struct stream {
 	bool stopped; /* fn asked to stop */
 };
 
-int stream_open(struct stream *s, int events_fd, int hopstats_fd, const struct hop_table *hops,
+int stream_open(struct stream *s, const struct stream_maps *maps, const struct hop_table *hops,
 		stream_event_fn fn, void *ctx);
 
 /* Wakes up when the probe forces a wakeup; for the owner's epoll. */

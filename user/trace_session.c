@@ -325,8 +325,9 @@ int trace_session_start(struct trace_session *s, const struct trace_opts *o, cha
 {
 	struct correlator_opts co = { .idle_ns = o->idle_ns, .on_close = on_close, .ctx = s };
 	struct attach_probe probe;
-	int events_fd, hopstats_fd, err;
+	struct stream_maps maps;
 	__u64 t0, t1;
+	int err;
 
 	memset(s, 0, sizeof(*s));
 	s->o = *o;
@@ -365,7 +366,7 @@ int trace_session_start(struct trace_session *s, const struct trace_opts *o, cha
 	if (err)
 		return err;
 	t1 = loop_clock_ns(CLOCK_MONOTONIC);
-	probe_fds(s->probe, &probe, &events_fd, &hopstats_fd);
+	probe_fds(s->probe, &probe, &maps);
 	err = attach_all(s, &probe, msg, len);
 	if (err)
 		return err;
@@ -374,7 +375,7 @@ int trace_session_start(struct trace_session *s, const struct trace_opts *o, cha
 	name_hops(s);
 	err = plan_drop_places(s);
 	if (!err)
-		err = stream_open(&s->stream, events_fd, hopstats_fd, s->hops, on_event, s);
+		err = stream_open(&s->stream, &maps, s->hops, on_event, s);
 	if (!err) {
 		s->stream_open = true;
 		err = loop_add_fd(&s->loop, stream_epoll_fd(&s->stream));
