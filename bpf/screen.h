@@ -39,9 +39,8 @@ static __always_inline int screen_udp_port_plain(__u16 dport)
 }
 
 /*
- * A global function on purpose: the verifier checks it once, on its own,
- * and the probe's full decode after it is checked as before, instead of
- * once more per path through the screen.
+ * Every instruction here runs for every packet on the device, so it is
+ * written for few of them: each header field is loaded once, in place.
  */
 static __always_inline int nstrace_screen(struct __sk_buff *skb)
 {
@@ -52,19 +51,28 @@ static __always_inline int nstrace_screen(struct __sk_buff *skb)
 	const struct iphdr *ip = data + sizeof(*eth);
 	const struct udphdr *udp = (const void *)(ip + 1);
 	__u32 zero = 0, class;
+	__u64 dst_mac, src_mac;
 
+	/* First: the helper call clobbers the registers that would hold the
+	 * header fields read below. */
+	f = bpf_map_lookup_elem(&filter, &zero);
+	if (!f)
+		return SCREEN_REJECT; /* wanted() rejects without one too */
 	/* Linear data holding the IPv4 header and TCP's up to its flags
 	 * (UDP's 8 bytes are within). */
 	if ((void *)(ip + 1) + TCP_FLAGS_END > data_end)
 		return SCREEN_DECODE;
+	dst_mac = mac_word(data);
+	src_mac = mac_word(data + 6);
 	if (eth->h_proto != bpf_htons(ETH_P_IP) ||
 	    *(const __u8 *)ip != IPV4_NO_OPTIONS ||
 	    (ip->frag_off & bpf_htons(IP_OFFSET)) ||
 	    bpf_ntohs(ip->tot_len) < sizeof(*ip))
 		return SCREEN_DECODE;
+	/* A UDP length below 8 makes the decode stop after the header, with
+	 * the same class and addresses: the verdict is the same. */
 	if (ip->protocol == IPPROTO_UDP) {
-		if (bpf_ntohs(udp->len) < UDP_HDR_LEN ||
-		    !screen_udp_port_plain(bpf_ntohs(udp->dest)))
+		if (!screen_udp_port_plain(bpf_ntohs(udp->dest)))
 			return SCREEN_DECODE;
 		class = NSTRACE_P_UDP;
 	} else if (ip->protocol == IPPROTO_TCP) {
@@ -72,12 +80,8 @@ static __always_inline int nstrace_screen(struct __sk_buff *skb)
 	} else {
 		return SCREEN_DECODE;
 	}
-	f = bpf_map_lookup_elem(&filter, &zero);
-	if (!f)
-		return SCREEN_REJECT; /* wanted() rejects without one too */
-	if (filter_match_plain(f, class, mac_words(eth->h_source),
-			       mac_words(eth->h_dest), (const __u8 *)&ip->saddr,
-			       (const __u8 *)&ip->daddr))
+	if (filter_match_plain(f, class, src_mac, dst_mac,
+			       (const __u8 *)&ip->saddr, (const __u8 *)&ip->daddr))
 		return SCREEN_DECODE;
 	return SCREEN_REJECT;
 }

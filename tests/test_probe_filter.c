@@ -412,6 +412,35 @@ START_TEST(plain_packets_judged_like_decoded)
 }
 END_TEST
 
+/*
+ * A later fragment of a UDP datagram has no UDP header: the decode calls
+ * it "other", and the screen must not judge it as UDP.
+ */
+START_TEST(later_fragment_is_not_plain_udp)
+{
+	struct ipv4_spec ip = { .proto = 17, .id = 0x3333, .ttl = 64,
+				.frag = 185 };
+	static const uint8_t data[100];
+
+	REQUIRE_ROOT();
+	h = probe_harness_shared();
+	memcpy(ip.saddr, vm_ip, 4);
+	memcpy(ip.daddr, ext_ip, 4);
+	frame_init(&f);
+	frame_eth(&f, server_mac, client_mac, ETH_P_IP);
+	frame_ipv4(&f, &ip);
+	frame_bytes(&f, data, sizeof(data));
+	frame_finish(&f);
+	filter_reset(0, NSTRACE_P_OTHER);
+	apply();
+	ck_assert_int_eq(events_for(&f), 1);
+	filter_reset(0, NSTRACE_P_UDP);
+	apply();
+	ck_assert_int_eq(events_for(&f), 0);
+	probe_harness_close(h);
+}
+END_TEST
+
 /* A packet the filter drops leaves nothing: no event, no counter. */
 START_TEST(unmatched_leaves_no_trace)
 {
@@ -477,6 +506,7 @@ NSTRACE_SUITE(probe_filter)
 	tcase_add_test(tc, all_criteria_must_match);
 	tcase_add_loop_test(tc, plain_packets_judged_like_decoded, 0,
 			    sizeof(plain_cases) / sizeof(plain_cases[0]));
+	tcase_add_test(tc, later_fragment_is_not_plain_udp);
 	tcase_add_test(tc, unmatched_leaves_no_trace);
 	tcase_add_test(tc, filter_disabled_traces_everything);
 	suite_add_tcase(s, tc);
