@@ -323,31 +323,17 @@ static __always_inline void decode_init(struct decode *d, __u32 pkt_len)
 	d->pkt_len = pkt_len;
 }
 
-/*
- * The decode, the filter's verdict and the emit of one packet: a global
- * function, so that the tc programs themselves stay a few cache lines long
- * (the screen and a call). On a live flood a packet the screen rejects
- * then runs through little code, and returns without jumping to the end
- * of a large program. The verifier checks this function once, on its own.
- */
-__noinline int nstrace_trace(struct __sk_buff *skb, __u32 dir)
+static __always_inline int nstrace_probe(struct __sk_buff *skb, __u8 dir)
 {
 	struct decode d;
 
-	if (!skb)
-		return 0;
+	/* With the filter off every packet is traced: nothing to screen. */
+	if (filter_enabled && nstrace_screen(skb) == SCREEN_REJECT)
+		return TC_ACT_UNSPEC;
 	decode_init(&d, skb->len);
 	decode_packet(skb, &d);
 	if (wanted(&d))
 		emit(skb, &d, dir);
-	return 0;
-}
-
-static __always_inline int nstrace_probe(struct __sk_buff *skb, __u8 dir)
-{
-	/* With the filter off every packet is traced: nothing to screen. */
-	if (!filter_enabled || nstrace_screen(skb) != SCREEN_REJECT)
-		nstrace_trace(skb, dir);
 	return TC_ACT_UNSPEC;
 }
 

@@ -52,34 +52,42 @@ static __always_inline int nstrace_screen(struct __sk_buff *skb)
 	const struct udphdr *udp = (const void *)(ip + 1);
 	__u32 zero = 0, class;
 	__u64 dst_mac, src_mac;
+	__u8 protocol;
 
-	/* First: the helper call clobbers the registers that would hold the
-	 * header fields read below. */
-	f = bpf_map_lookup_elem(&filter, &zero);
-	if (!f)
-		return SCREEN_REJECT; /* wanted() rejects without one too */
 	/* Linear data holding the IPv4 header and TCP's up to its flags
 	 * (UDP's 8 bytes are within). */
 	if ((void *)(ip + 1) + TCP_FLAGS_END > data_end)
 		return SCREEN_DECODE;
-	dst_mac = mac_word(data);
-	src_mac = mac_word(data + 6);
 	if (eth->h_proto != bpf_htons(ETH_P_IP) ||
-	    *(const __u8 *)ip != IPV4_NO_OPTIONS ||
-	    (ip->frag_off & bpf_htons(IP_OFFSET)) ||
-	    bpf_ntohs(ip->tot_len) < sizeof(*ip))
+	    *(const __u8 *)ip != IPV4_NO_OPTIONS)
 		return SCREEN_DECODE;
-	/* A UDP length below 8 makes the decode stop after the header, with
-	 * the same class and addresses: the verdict is the same. */
-	if (ip->protocol == IPPROTO_UDP) {
+	/* The protocol and port first, so that DHCP, which the filter
+	 * usually wants, leaves the screen soonest. A UDP length below 8
+	 * makes the decode stop after the header, with the same class and
+	 * addresses: the verdict is the same. */
+	protocol = ip->protocol;
+	if (protocol == IPPROTO_UDP) {
 		if (!screen_udp_port_plain(bpf_ntohs(udp->dest)))
 			return SCREEN_DECODE;
 		class = NSTRACE_P_UDP;
-	} else if (ip->protocol == IPPROTO_TCP) {
+	} else if (protocol == IPPROTO_TCP) {
 		class = NSTRACE_P_TCP;
 	} else {
 		return SCREEN_DECODE;
 	}
+	/* A later fragment (no L4 header: what was read as one is data) or
+	 * a length shorter than the header: the decode calls it "other". */
+	if ((ip->frag_off & bpf_htons(IP_OFFSET)) ||
+	    bpf_ntohs(ip->tot_len) < sizeof(*ip))
+		return SCREEN_DECODE;
+	/* Only now: packets that are not plain (DHCP above all, which the
+	 * filter usually wants) leave without the lookup, and the header
+	 * fields are read after the helper call, which clobbers registers. */
+	f = bpf_map_lookup_elem(&filter, &zero);
+	if (!f)
+		return SCREEN_REJECT; /* wanted() rejects without one too */
+	dst_mac = mac_word(data);
+	src_mac = mac_word(data + 6);
 	if (filter_match_plain(f, class, src_mac, dst_mac,
 			       (const __u8 *)&ip->saddr, (const __u8 *)&ip->daddr))
 		return SCREEN_DECODE;

@@ -229,6 +229,21 @@ size_t build_udp(struct frame *f, const struct wrap *w,
 	return frame_finish(f);
 }
 
+size_t build_udp_later_fragment(struct frame *f)
+{
+	struct ipv4_spec ip = { .proto = 17, .id = 0x3333, .ttl = 64,
+				.frag = LATER_FRAGMENT_OFFSET };
+	static const uint8_t data[100];
+
+	memcpy(ip.saddr, vm_ip, 4);
+	memcpy(ip.daddr, ext_ip, 4);
+	frame_init(f);
+	frame_eth(f, server_mac, client_mac, ETH_P_IP);
+	frame_ipv4(f, &ip);
+	frame_bytes(f, data, sizeof(data));
+	return frame_finish(f);
+}
+
 void want_base(struct nstrace_event *e, size_t len)
 {
 	memset(e, 0, sizeof(*e));

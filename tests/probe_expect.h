@@ -82,6 +82,10 @@ size_t build_tcp(struct frame *f, const struct wrap *w,
 		 const struct pkt_spec *s);
 size_t build_udp(struct frame *f, const struct wrap *w,
 		 const struct pkt_spec *s);
+/* 100 bytes of a UDP datagram at offset LATER_FRAGMENT_OFFSET * 8 (no UDP
+ * header), IP id 0x3333, vm_ip -> ext_ip, client_mac -> server_mac. */
+#define LATER_FRAGMENT_OFFSET 185
+size_t build_udp_later_fragment(struct frame *f);
 
 /* What every event of a frame of len bytes seen at ingress carries. */
 void want_base(struct nstrace_event *e, size_t len);

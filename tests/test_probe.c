@@ -303,19 +303,9 @@ END_TEST
 
 START_TEST(ipv4_later_fragment)
 {
-	struct ipv4_spec ip = { .proto = 17, .id = 0x3333, .ttl = 64,
-				.frag = 185 };
-	static const uint8_t data[100];
-
 	REQUIRE_ROOT();
 	open_probe();
-	memcpy(ip.saddr, vm_ip, 4);
-	memcpy(ip.daddr, ext_ip, 4);
-	frame_init(&f);
-	frame_eth(&f, server_mac, client_mac, ETH_P_IP);
-	frame_ipv4(&f, &ip);
-	frame_bytes(&f, data, sizeof(data));
-	frame_finish(&f);
+	build_udp_later_fragment(&f);
 
 	want_base(&want, f.len);
 	memcpy(want.eth_src, client_mac, 6);
@@ -326,7 +316,7 @@ START_TEST(ipv4_later_fragment)
 	want.l4_proto = 17;
 	want.ttl = 64;
 	want.ip_id = 0x3333;
-	want.frag_off = 185 * 8;
+	want.frag_off = LATER_FRAGMENT_OFFSET * 8;
 	memcpy(want.saddr, vm_ip, 4);
 	memcpy(want.daddr, ext_ip, 4);
 	expect_event(h, run_one(h, &f), &want);

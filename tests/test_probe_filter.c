@@ -418,19 +418,9 @@ END_TEST
  */
 START_TEST(later_fragment_is_not_plain_udp)
 {
-	struct ipv4_spec ip = { .proto = 17, .id = 0x3333, .ttl = 64,
-				.frag = 185 };
-	static const uint8_t data[100];
-
 	REQUIRE_ROOT();
 	h = probe_harness_shared();
-	memcpy(ip.saddr, vm_ip, 4);
-	memcpy(ip.daddr, ext_ip, 4);
-	frame_init(&f);
-	frame_eth(&f, server_mac, client_mac, ETH_P_IP);
-	frame_ipv4(&f, &ip);
-	frame_bytes(&f, data, sizeof(data));
-	frame_finish(&f);
+	build_udp_later_fragment(&f);
 	filter_reset(0, NSTRACE_P_OTHER);
 	apply();
 	ck_assert_int_eq(events_for(&f), 1);
