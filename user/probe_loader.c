@@ -67,9 +67,8 @@ __u64 probe_events_ring_bytes(const struct probe_config *cfg)
  */
 static int configure(struct probe_bpf *skel, const struct probe_config *cfg, int load_only)
 {
-	int err = 0;
-
 	__u64 events = probe_events_ring_bytes(cfg);
+	int err = 0;
 
 	skel->rodata->snaplen = cfg->snaplen;
 	/* Wake the reader early enough that it drains the events ring
