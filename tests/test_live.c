@@ -358,6 +358,8 @@ static void assert_nothing_left(const struct topo *t, const struct bpf_ids *ids,
 		      "%s: clsact qdisc left", what);
 	ck_assert_msg(bpf_ids_gone(ids, 5000), "%s: nstrace's BPF programs or links remain", what);
 	ck_assert_msg(!state_file_exists(pid), "%s: state file left", what);
+	/* Nor the run directory: nothing else of nstrace's is on this host. */
+	ck_assert_msg(access("/run/nstrace", F_OK) != 0, "%s: /run/nstrace left", what);
 }
 
 static void run_and_end(const struct topo *t, const char *mode, enum ending how)

@@ -16,7 +16,8 @@
 #include "log.h"
 #include "netns.h"
 
-#define LOCK_PATH NSTRACE_RUN_DIR "/lock"
+/* The lock file of earlier versions: the directory itself is the lock now. */
+#define OLD_LOCK_PATH NSTRACE_RUN_DIR "/lock"
 #define STATE_SUFFIX ".state"
 #define MAX_LINES (2 * NSTRACE_MAX_HOPS)
 
@@ -27,29 +28,57 @@ static int ensure_run_dir(void)
 	return 0;
 }
 
+/* Still the directory at NSTRACE_RUN_DIR: not removed by the run that held
+ * the lock before, nor replaced since. */
+static bool is_run_dir(int fd)
+{
+	struct stat held, now;
+
+	return !fstat(fd, &held) && held.st_nlink > 0 && !stat(NSTRACE_RUN_DIR, &now) &&
+	       now.st_dev == held.st_dev && now.st_ino == held.st_ino;
+}
+
+/*
+ * The lock is the directory itself (flock on its fd), so that nothing but
+ * state files ever lives in it and the last run out can remove it: nstrace
+ * leaves nothing on the host. A run that waited for the lock on a directory
+ * the holder then removed takes it again on the one at the path now.
+ */
 int run_lock_acquire(void)
 {
-	int fd, err = ensure_run_dir();
+	for (;;) {
+		int fd, err = ensure_run_dir();
 
-	if (err)
-		return err;
-	fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	while (flock(fd, LOCK_EX)) {
-		if (errno != EINTR) {
-			err = -errno;
-			close(fd);
+		if (err)
 			return err;
+		fd = open(NSTRACE_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue; /* removed between mkdir and open */
+			return -errno;
 		}
+		while (flock(fd, LOCK_EX)) {
+			if (errno != EINTR) {
+				err = -errno;
+				close(fd);
+				return err;
+			}
+		}
+		if (is_run_dir(fd))
+			return fd;
+		close(fd);
 	}
-	return fd;
 }
 
 void run_lock_release(int lock_fd)
 {
-	if (lock_fd >= 0)
-		close(lock_fd); /* closing drops the flock */
+	if (lock_fd < 0)
+		return;
+	unlink(OLD_LOCK_PATH);
+	/* Fails (ENOTEMPTY) while a state file is there: a live run's, or a
+	 * killed one's that `nstrace cleanup` will remove, then the directory. */
+	rmdir(NSTRACE_RUN_DIR);
+	close(lock_fd); /* closing drops the flock */
 }
 
 int attach_state_create(struct attach_state *st)

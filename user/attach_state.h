@@ -10,8 +10,9 @@
  * file from a live one without trusting pids.  One line per hook:
  *   v1 <TAB> netns inode <TAB> netns ("." = nstrace's own) <TAB> device
  *      <TAB> ingress|egress <TAB> created_qdisc (0|1)
- * NSTRACE_RUN_DIR/lock serialises attaching and cleaning, so a cleaner never
- * removes a qdisc another nstrace is about to use.
+ * A flock on NSTRACE_RUN_DIR itself serialises attaching and cleaning, so a
+ * cleaner never removes a qdisc another nstrace is about to use; whoever
+ * releases it removes the directory when no state file is left in it.
  */
 #ifndef NSTRACE_ATTACH_STATE_H
 #define NSTRACE_ATTACH_STATE_H
@@ -28,7 +29,8 @@ struct attach_state {
 	char path[128];
 };
 
-/* Take NSTRACE_RUN_DIR/lock (blocking); returns the fd to close, or -errno. */
+/* Lock NSTRACE_RUN_DIR, creating it (blocking); returns the fd to give
+ * run_lock_release(), or -errno. */
 int run_lock_acquire(void);
 void run_lock_release(int lock_fd);
 
