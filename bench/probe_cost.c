@@ -208,7 +208,7 @@ static int set_filter(struct probe_bpf *skel)
 	__u32 zero = 0;
 
 	memcpy(f.macs[0], client_mac, 6);
-	return bpf_map__update_elem(skel->maps.filter, &zero, sizeof(zero), &f,
+	return bpf_map__update_elem(skel->maps.data_filter, &zero, sizeof(zero), &f,
 				    sizeof(f), BPF_ANY);
 }
 

@@ -6,9 +6,9 @@
  * the same filter and fingerprinted the same way, so the correlator puts
  * the drop into that packet's timeline.
  *
- * It shares the tc probe's "filter", "events" and "burst" maps: user space
- * hands their fds over (bpf_map__reuse_fd) before loading, so one filter
- * decides and the same rings carry both kinds of events.
+ * It shares the tc probe's ".data.filter", "events" and "burst" maps: user
+ * space hands their fds over (bpf_map__reuse_fd) before loading, so one
+ * filter decides and the same rings carry both kinds of events.
  *
  * The tracepoint fires for every freed packet of the machine: everything
  * that is not a drop leaves after one comparison, and a drop of another
@@ -134,10 +134,8 @@ SEC("tp_btf/kfree_skb")
 int BPF_PROG(nstrace_drop, struct sk_buff *skb, void *location,
 	     enum skb_drop_reason reason)
 {
-	const struct nstrace_filter *f;
 	struct kern_pkt k = {};
 	struct decode d;
-	__u32 zero = 0;
 	int eth;
 
 	/* Not a drop: a packet that was used, the common case by far. */
@@ -145,10 +143,6 @@ int BPF_PROG(nstrace_drop, struct sk_buff *skb, void *location,
 	    reason == bpf_core_enum_value(enum skb_drop_reason,
 					  SKB_NOT_DROPPED_YET))
 		return 0;
-	f = bpf_map_lookup_elem(&filter, &zero);
-	if (!f)
-		return 0;
-
 	__builtin_memset(&d, 0, sizeof(d));
 	eth = locate_packet(skb, &k, &d);
 	if (eth < 0)
@@ -159,7 +153,7 @@ int BPF_PROG(nstrace_drop, struct sk_buff *skb, void *location,
 		d.ev.eth_proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
 		decode_from_l3(&k, &d, 0, d.ev.eth_proto);
 	}
-	if (!filter_match(f, &d))
+	if (!filter_match(&filter, &d))
 		return 0;
 	finish_decode(&k, &d);
 	emit_drop(skb, &k, &d, (__u64)location, reason);

@@ -11,24 +11,22 @@
 #include "fingerprint.h"
 
 /*
- * The filter map, one entry written by user space. Every program includes
- * this definition; user space hands the drop probe the tc probe's instance
- * (bpf_map__reuse_fd) so one filter decides for both.
+ * The filter, written by user space: a global variable in a data section
+ * of its own, which libbpf makes a one-entry array map (".data.filter").
+ * The probe reads it through its address, with no map lookup: the lookup
+ * and its NULL test would be a dozen instructions on every packet. Every
+ * program includes this definition; user space hands the drop probe the
+ * tc probe's map (bpf_map__reuse_fd) so one filter decides for both.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct nstrace_filter);
-} filter SEC(".maps");
+struct nstrace_filter filter SEC(".data.filter");
 
 /*
  * A MAC as one integer. Fields of the decode on the stack are read as
  * three 16-bit words (they are only 2-byte aligned, and the verifier wants
- * aligned stack loads); a MAC in the packet or in the filter map as a
- * 32-bit and a 16-bit load (unaligned loads are fine there on the
- * little-endian CPUs the probe is built for), which gives the same
- * integer in fewer instructions: the screen runs on every packet.
+ * aligned stack loads); a MAC in the packet or in the filter as one 64-bit
+ * load, masked (unaligned loads are fine there on the little-endian CPUs
+ * the probe is built for), which gives the same integer in fewer
+ * instructions: the screen runs on every packet.
  */
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "mac_words() and mac_word() give the same integer only on little-endian"
@@ -41,26 +39,36 @@ static __always_inline __u64 mac_words(const __u8 *mac)
 	return w[0] | (__u64)w[1] << 16 | (__u64)w[2] << 32;
 }
 
+/* The 8 bytes from mac on, the two after the MAC masked off: mac must have
+ * two readable bytes after it (the packet's MACs are followed by more
+ * header, a MAC of the filter by more of the filter). */
+#define MAC_WORD_MASK 0xffffffffffffull
+
 static __always_inline __u64 mac_word(const __u8 *mac)
 {
-	return *(const __u32 *)mac | (__u64) * (const __u16 *)(mac + 4) << 32;
+	return *(const __u64 *)mac & MAC_WORD_MASK;
 }
 
 /* src, dst, ch: the frame's MACs and the DHCP/ARP client MAC, as
  * mac_words() gives them (0 where there is none). */
+static __always_inline int filter_mac_is_one(const struct nstrace_filter *f,
+					     int i, __u64 src, __u64 dst, __u64 ch)
+{
+	__u64 m = mac_word(f->macs[i]);
+
+	return i < f->n_macs && (m == src || m == dst || m == ch);
+}
+
 static __always_inline int filter_macs_match(const struct nstrace_filter *f,
 					     __u64 src, __u64 dst, __u64 ch)
 {
-	for (int i = 0; i < NSTRACE_FILTER_MACS; i++) {
-		__u64 m;
-
-		if (i >= f->n_macs)
-			break;
-		m = mac_word(f->macs[i]);
-		if (m == src || m == dst || m == ch)
-			return 1;
-	}
-	return 0;
+	/* Written out: as a loop, clang may keep a counter and a pointer to
+	 * step, more instructions on every packet the screen judges. */
+	_Static_assert(NSTRACE_FILTER_MACS == 4, "one line per filter MAC");
+	return filter_mac_is_one(f, 0, src, dst, ch) ||
+	       filter_mac_is_one(f, 1, src, dst, ch) ||
+	       filter_mac_is_one(f, 2, src, dst, ch) ||
+	       filter_mac_is_one(f, 3, src, dst, ch);
 }
 
 /* Addresses as 32-bit words: both sides are 4-byte aligned (event fields,
@@ -131,33 +139,45 @@ static __always_inline int filter_match(const struct nstrace_filter *f,
 }
 
 /*
- * filter_match() for a plain packet: one the decode would find to be
- * IPv4 of class (NSTRACE_P_UDP or NSTRACE_P_TCP) outside any tunnel, with
- * no application decode and no client MAC. Then the verdict depends only
- * on the class, the frame's MACs and the IPv4 addresses, which the caller
- * may read in place (bpf/screen.h).
+ * What the verdict on a plain packet depends on: one the decode would find
+ * to be IPv4 outside any tunnel, of class NSTRACE_P_UDP or NSTRACE_P_TCP
+ * (no application decode, no client MAC) or NSTRACE_P_DHCP (a DHCPv4
+ * transaction id and maybe a client MAC). The screen (bpf/screen.h) reads
+ * them in place.
  */
+struct plain_view {
+	__u32 class;
+	__u32 xid; /* NSTRACE_P_DHCP: the transaction id, host order */
+	__u64 src_mac, dst_mac; /* as mac_word() gives them */
+	__u64 client_mac; /* NSTRACE_P_DHCP: chaddr if a MAC, else 0 */
+	const __u8 *saddr, *daddr; /* IPv4, in the packet */
+};
+
+/* filter_match() for a plain packet, from its view alone. */
 static __always_inline int filter_match_plain(const struct nstrace_filter *f,
-					      __u32 class, __u64 src_mac,
-					      __u64 dst_mac, const __u8 *saddr,
-					      const __u8 *daddr)
+					      const struct plain_view *v)
 {
 	__u32 flags = f->flags, mask = f->proto_mask;
+	int dhcp = v->class == NSTRACE_P_DHCP;
 
-	/* Two plain branches: left alone, clang computes both conditions
-	 * into flags first, twice the instructions. */
+	/* No echo id on a plain packet; an xid on DHCP alone. */
+	if (flags & (dhcp ? NSTRACE_M_ICMP_ID :
+			    NSTRACE_M_XID | NSTRACE_M_ICMP_ID))
+		return 0;
+	if (dhcp && (flags & NSTRACE_M_XID) && v->xid != f->xid)
+		return 0;
+	/* Its own branch: left alone, clang tests both conditions on two
+	 * copies of the code, twice the instructions. */
 	if (mask) {
 		barrier_var(mask);
-		if (!(mask & class))
+		if (!(mask & v->class))
 			return 0;
 	}
-	/* No DHCP xid, no echo id on a plain packet. */
-	if (flags & (NSTRACE_M_XID | NSTRACE_M_ICMP_ID))
-		return 0;
-	if ((flags & NSTRACE_M_MAC) && !filter_macs_match(f, src_mac, dst_mac, 0))
+	if ((flags & NSTRACE_M_MAC) &&
+	    !filter_macs_match(f, v->src_mac, v->dst_mac, v->client_mac))
 		return 0;
 	if ((flags & NSTRACE_M_IP) &&
-	    !filter_ips_match(f, NSTRACE_L3_IPV4, saddr, daddr))
+	    !filter_ips_match(f, NSTRACE_L3_IPV4, v->saddr, v->daddr))
 		return 0;
 	return 1;
 }

@@ -89,6 +89,28 @@ static __always_inline int parse_udp(PKT_CTX *skb, struct decode *d,
 	return L4_DONE;
 }
 
+/*
+ * UDP destination ports at which the decode goes on past the UDP header:
+ * DHCPv4 (its BOOTP header and options) and VXLAN / Geneve (the inner
+ * frame). In network order, as the packet has it: compared as they are,
+ * with no byte swap.
+ */
+static __always_inline int udp_port_is_dhcp4(__be16 dport)
+{
+	return dport == bpf_htons(DHCP4_SERVER_PORT) ||
+	       dport == bpf_htons(DHCP4_CLIENT_PORT);
+}
+
+static __always_inline int udp_port_is_tunnel(__be16 dport)
+{
+	return dport == bpf_htons(VXLAN_PORT) || dport == bpf_htons(GENEVE_PORT);
+}
+
+static __always_inline int udp_port_decoded_further(__be16 dport)
+{
+	return udp_port_is_dhcp4(dport) || udp_port_is_tunnel(dport);
+}
+
 struct tcp_buf {
 	__be16 source;
 	__be16 dest;

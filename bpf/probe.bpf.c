@@ -24,7 +24,7 @@ const volatile __u32 snaplen = NSTRACE_SNAPLEN_DEFAULT;
  * wakeups roughly doubles throughput compared with one per record (0: wake
  * every time). */
 const volatile __u64 wake_bytes = 256 * 1024;
-/* 0: every packet is traced without looking at the filter map. */
+/* 0: every packet is traced without looking at the filter. */
 const volatile __u8 filter_enabled = 1;
 
 struct {
@@ -43,13 +43,7 @@ struct {
 
 static __always_inline int wanted(const struct decode *d)
 {
-	const struct nstrace_filter *f;
-	__u32 zero = 0;
-
-	if (!filter_enabled)
-		return 1;
-	f = bpf_map_lookup_elem(&filter, &zero);
-	return f && filter_match(f, d);
+	return !filter_enabled || filter_match(&filter, d);
 }
 
 /*
@@ -323,17 +317,27 @@ static __always_inline void decode_init(struct decode *d, __u32 pkt_len)
 	d->pkt_len = pkt_len;
 }
 
-static __always_inline int nstrace_probe(struct __sk_buff *skb, __u8 dir)
+/*
+ * A function of its own (a BPF-to-BPF call), so that the program proper is
+ * the screen alone: a packet the screen rejects runs through little code,
+ * without the prologue and register saves the decode needs.
+ */
+static __noinline int trace_packet(struct __sk_buff *skb, __u8 dir)
 {
 	struct decode d;
 
-	/* With the filter off every packet is traced: nothing to screen. */
-	if (filter_enabled && nstrace_screen(skb) == SCREEN_REJECT)
-		return TC_ACT_UNSPEC;
 	decode_init(&d, skb->len);
 	decode_packet(skb, &d);
 	if (wanted(&d))
 		emit(skb, &d, dir);
+	return 0;
+}
+
+static __always_inline int nstrace_probe(struct __sk_buff *skb, __u8 dir)
+{
+	/* With the filter off every packet is traced: nothing to screen. */
+	if (!filter_enabled || nstrace_screen(skb) == SCREEN_DECODE)
+		trace_packet(skb, dir);
 	return TC_ACT_UNSPEC;
 }
 

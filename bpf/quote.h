@@ -58,14 +58,6 @@ static __always_inline int quote_ip(PKT_CTX *skb, __u32 off,
 	return -1;
 }
 
-static __always_inline int is_untraced_udp_port(__u16 port)
-{
-	/* DHCPv4 needs its options and tunnels their inner packet, which a
-	 * quote rarely holds in full. */
-	return port == DHCP4_SERVER_PORT || port == DHCP4_CLIENT_PORT ||
-	       port == VXLAN_PORT || port == GENEVE_PORT;
-}
-
 /* The fingerprint the quoted packet had when it was sent, or 0. */
 static __always_inline __u64 quote_fingerprint(PKT_CTX *skb,
 					       __u32 off)
@@ -95,7 +87,9 @@ static __always_inline __u64 quote_fingerprint(PKT_CTX *skb,
 			return 0;
 		ulen = bpf_ntohs(l4.udp.len);
 		dport = bpf_ntohs(l4.udp.dest);
-		if (is_untraced_udp_port(dport))
+		/* DHCPv4 needs its options and tunnels their inner packet,
+		 * which a quote rarely holds in full. */
+		if (udp_port_decoded_further(l4.udp.dest))
 			return 0;
 		if (q.v6 && (dport == DHCP6_SERVER_PORT ||
 			     dport == DHCP6_CLIENT_PORT)) {

@@ -79,7 +79,8 @@ struct nstrace_ip {
 	__u8 addr[16]; /* IPv4 in the first 4 bytes, network order */
 };
 
-/* The single entry of the "filter" array map, written by user space. */
+/* The filter, written by user space: the probe's global "filter", the
+ * single entry of its ".data.filter" array map. */
 struct nstrace_filter {
 	__u32 flags; /* NSTRACE_M_* */
 	__u32 proto_mask; /* NSTRACE_P_*; 0 = all */

@@ -51,6 +51,10 @@
 #
 #   scripts/bench-live.sh [-p] [-d SECONDS] [-r ROUNDS] [-c "CONFIG ..."]
 #
+# An nstrace configuration with "@alt" after its name (match-nothing@alt)
+# runs the nstrace binary NSTRACE_ALT names instead of build/nstrace: two
+# builds compared in the same run, in the same conditions.
+#
 # -d may be fractional (e.g. 0.5: shorter runs, more rounds).  -c chooses
 # the traced configurations; "untraced" runs between them always, as the
 # baseline.
@@ -66,6 +70,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 NSTRACE=${NSTRACE:-build/nstrace}
+NSTRACE_ALT=${NSTRACE_ALT:-}
 UDPFLOOD=${UDPFLOOD:-build/bench/udpflood}
 TCX_HOLD=${TCX_HOLD:-build/bench/tcx_hold}
 SECONDS_PER_RUN=2
@@ -97,7 +102,12 @@ RECV_SECONDS=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN {print s + 0.5}')
 [[ $ROUNDS =~ ^[0-9]+$ && $ROUNDS -ge 1 ]] || usage
 KNOWN=" empty-hooks empty-tcx match-nothing every-text every-json every-snap0 tcpdump "
 for cfg in $CONFIGS; do
-	[[ $KNOWN == *" $cfg "* || $cfg =~ ^every-ring[0-9]+[KMG]$ ]] || { echo "bench-live: unknown configuration '$cfg'" >&2; usage; }
+	base=${cfg%@alt}
+	[[ $KNOWN == *" $base "* || $base =~ ^every-ring[0-9]+[KMG]$ ]] || { echo "bench-live: unknown configuration '$cfg'" >&2; usage; }
+	if [ "$base" != "$cfg" ]; then
+		[[ $base == match-nothing || $base == every-* ]] || { echo "bench-live: '$cfg': only nstrace's configurations have an @alt" >&2; usage; }
+		[ -x "$NSTRACE_ALT" ] || { echo "bench-live: '$cfg' needs NSTRACE_ALT, an nstrace binary to compare" >&2; exit 4; }
+	fi
 done
 
 for bin in "$NSTRACE" "$UDPFLOOD" "$TCX_HOLD"; do
@@ -186,9 +196,10 @@ wait_for() {
 # they are attached.  Their pids go to TRACERS.
 TRACERS=()
 start_tracer() {
-	local devs=(--dev "$NS_TX/vtx" --dev "$NS_RX/vrx") args=() pid
+	local devs=(--dev "$NS_TX/vtx" --dev "$NS_RX/vrx") args=() pid bin=$NSTRACE cfg=${1%@alt}
 	TRACERS=()
-	case $1 in
+	[ "$cfg" = "$1" ] || bin=$NSTRACE_ALT
+	case $cfg in
 	untraced) return 0 ;;
 	empty-hooks)
 		# Our own namespaces: the clsact qdiscs are ours to add and remove.
@@ -213,7 +224,7 @@ start_tracer() {
 	every-text) args=(--proto udp) ;;
 	every-json) args=(--proto udp --json) ;;
 	every-snap0) args=(--proto udp --snaplen 0) ;;
-	every-ring*) args=(--proto udp --ringbuf "${1#every-ring}") ;;
+	every-ring*) args=(--proto udp --ringbuf "${cfg#every-ring}") ;;
 	tcpdump)
 		ip netns exec "$NS_TX" taskset -c 1 tcpdump -i vtx -w /dev/null -s 128 2>"$TMP/tcpdump-tx.err" &
 		pid=$!
@@ -232,7 +243,7 @@ start_tracer() {
 		exit 2
 		;;
 	esac
-	taskset -c 1 "$NSTRACE" watch "${devs[@]}" "${args[@]}" >/dev/null 2>"$TMP/nstrace.err" &
+	taskset -c 1 "$bin" watch "${devs[@]}" "${args[@]}" >/dev/null 2>"$TMP/nstrace.err" &
 	pid=$!
 	PIDS+=("$pid")
 	TRACERS+=("$pid")
@@ -266,7 +277,7 @@ stop_tracer() {
 		wait "$pid" || rc=$?
 		forget "$pid"
 	done
-	case $1 in
+	case ${1%@alt} in
 	untraced | empty-tcx) : >"$TMP/note" ;;
 	empty-hooks)
 		ip netns exec "$NS_TX" tc qdisc del dev vtx clsact
@@ -284,7 +295,7 @@ stop_tracer() {
 		# the events neither delivered nor counted lost (should be 0;
 		# a packet passes two hooks, vtx egress and vrx ingress).
 		awk -v cpu="$((ticks - TRACER_TICKS0))" -v hz="$(getconf CLK_TCK)" -v sent="$2" \
-			-v per_pkt="$([ "$1" = match-nothing ] && echo 0 || echo 2)" \
+			-v per_pkt="$([ "${1%@alt}" = match-nothing ] && echo 0 || echo 2)" \
 			'/^nstrace: [0-9]+ events, [0-9]+ lost/ {e = $2; l = $4; line = $0}
 			END {printf "%s (%.1f %% lost", line, (e + l > 0 ? 100 * l / (e + l) : 0);
 				if (e > 0) printf ", %.2f us cpu/event", 1e6 * cpu / hz / e;

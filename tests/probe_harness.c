@@ -11,6 +11,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+/* The skeletons name struct nstrace_filter (the filter data section). */
+#include "nstrace_event.h"
 #include "probe.skel.h"
 #include "probe_harness.h"
 
@@ -159,7 +161,7 @@ void probe_harness_filter(struct probe_harness *h,
 			  const struct nstrace_filter *f)
 {
 	__u32 zero = 0;
-	int err = bpf_map__update_elem(h->skel->maps.filter, &zero,
+	int err = bpf_map__update_elem(h->skel->maps.data_filter, &zero,
 				       sizeof(zero), f, sizeof(*f), BPF_ANY);
 
 	ck_assert_int_eq(err, 0);

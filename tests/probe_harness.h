@@ -58,7 +58,7 @@ void probe_harness_close(struct probe_harness *h);
 void probe_harness_shared_load(void);
 void probe_harness_shared_unload(void);
 struct probe_harness *probe_harness_shared(void);
-/* Write the filter map's only entry. */
+/* Write the filter (its ".data.filter" map's only entry). */
 void probe_harness_filter(struct probe_harness *h,
 			  const struct nstrace_filter *f);
 /* Map (this netns, ifindex, dir) to hop id. */

@@ -318,59 +318,136 @@ START_TEST(all_criteria_must_match)
 END_TEST
 
 /*
- * Plain IPv4 UDP and TCP get their verdict from the probe's screen
+ * Plain IPv4 UDP, TCP and DHCP get their verdict from the probe's screen
  * (bpf/screen.h), read in place; the same packet VLAN-tagged always goes
  * through the full decode. Both must agree, and be right, for every
- * criterion and at every place a packet can match.
+ * criterion and at every place a packet can match. DHCP cases may change
+ * the frame after it is built: another xid, a chaddr that is not a MAC
+ * (htype), a UDP length below its header, a first fragment.
  */
+enum plain_kind { PLAIN_UDP, PLAIN_TCP, PLAIN_DHCP };
+
 struct plain_case {
 	const char *what;
 	__u32 flags, proto_mask;
 	const uint8_t *mac; /* in the filter, if any */
 	const uint8_t *ip4, *ip6;
 	const uint8_t *eth_src, *eth_dst, *saddr, *daddr;
-	int tcp;
+	enum plain_kind kind;
 	int events;
+	/* DHCP only, 0 to leave alone: added to the xid, BOOTP htype,
+	 * UDP length, IPv4 more-fragments flag */
+	__u32 xid_add;
+	uint8_t htype;
+	uint16_t udp_len;
+	int more_fragments;
 };
 
 static const struct plain_case plain_cases[] = {
 	{ "mac = eth src", NSTRACE_M_MAC, 0, client_mac, NULL, NULL,
-	  client_mac, server_mac, vm_ip, ext_ip, 0, 1 },
+	  client_mac, server_mac, vm_ip, ext_ip, PLAIN_UDP, 1 },
 	{ "mac = eth dst", NSTRACE_M_MAC, 0, client_mac, NULL, NULL,
-	  server_mac, client_mac, vm_ip, ext_ip, 1, 1 },
+	  server_mac, client_mac, vm_ip, ext_ip, PLAIN_TCP, 1 },
 	{ "mac nowhere", NSTRACE_M_MAC, 0, client_mac, NULL, NULL,
-	  server_mac, node1_mac, vm_ip, ext_ip, 0, 0 },
+	  server_mac, node1_mac, vm_ip, ext_ip, PLAIN_UDP, 0 },
 	{ "ip = src", NSTRACE_M_IP, 0, NULL, vm_ip, vm_ip6,
-	  client_mac, server_mac, vm_ip, ext_ip, 1, 1 },
+	  client_mac, server_mac, vm_ip, ext_ip, PLAIN_TCP, 1 },
 	{ "ip = dst", NSTRACE_M_IP, 0, NULL, vm_ip, vm_ip6,
-	  client_mac, server_mac, ext_ip, vm_ip, 0, 1 },
+	  client_mac, server_mac, ext_ip, vm_ip, PLAIN_UDP, 1 },
 	{ "ip nowhere", NSTRACE_M_IP, 0, NULL, vm_ip, vm_ip6,
-	  client_mac, server_mac, server_ip, ext_ip, 1, 0 },
+	  client_mac, server_mac, server_ip, ext_ip, PLAIN_TCP, 0 },
 	{ "ipv6 only", NSTRACE_M_IP, 0, NULL, NULL, vm_ip6,
-	  client_mac, server_mac, vm_ip, ext_ip, 0, 0 },
+	  client_mac, server_mac, vm_ip, ext_ip, PLAIN_UDP, 0 },
 	{ "udp class", 0, NSTRACE_P_UDP, NULL, NULL, NULL,
-	  client_mac, server_mac, vm_ip, ext_ip, 0, 1 },
+	  client_mac, server_mac, vm_ip, ext_ip, PLAIN_UDP, 1 },
 	{ "tcp not udp", 0, NSTRACE_P_UDP | NSTRACE_P_ICMP, NULL, NULL, NULL,
-	  client_mac, server_mac, vm_ip, ext_ip, 1, 0 },
+	  client_mac, server_mac, vm_ip, ext_ip, PLAIN_TCP, 0 },
 	{ "tcp class", 0, NSTRACE_P_TCP, NULL, NULL, NULL,
-	  client_mac, server_mac, vm_ip, ext_ip, 1, 1 },
+	  client_mac, server_mac, vm_ip, ext_ip, PLAIN_TCP, 1 },
 	{ "udp not tcp", 0, NSTRACE_P_TCP | NSTRACE_P_DHCP, NULL, NULL, NULL,
-	  client_mac, server_mac, vm_ip, ext_ip, 0, 0 },
+	  client_mac, server_mac, vm_ip, ext_ip, PLAIN_UDP, 0 },
 	{ "mac and ip", NSTRACE_M_MAC | NSTRACE_M_IP, NSTRACE_P_UDP,
 	  server_mac, ext_ip, NULL, client_mac, server_mac, vm_ip, ext_ip,
-	  0, 1 },
+	  PLAIN_UDP, 1 },
 	{ "mac, ip elsewhere", NSTRACE_M_MAC | NSTRACE_M_IP, 0, server_mac,
-	  server_ip, NULL, client_mac, server_mac, vm_ip, ext_ip, 1, 0 },
+	  server_ip, NULL, client_mac, server_mac, vm_ip, ext_ip, PLAIN_TCP, 0 },
 	{ "xid", NSTRACE_M_XID, 0, NULL, NULL, NULL,
-	  client_mac, server_mac, vm_ip, ext_ip, 0, 0 },
+	  client_mac, server_mac, vm_ip, ext_ip, PLAIN_UDP, 0 },
 	{ "icmp id", NSTRACE_M_ICMP_ID, 0, NULL, NULL, NULL,
-	  client_mac, server_mac, vm_ip, ext_ip, 1, 0 },
+	  client_mac, server_mac, vm_ip, ext_ip, PLAIN_TCP, 0 },
 	{ "tunnel key", NSTRACE_M_TUN_KEY, 0, NULL, NULL, NULL,
-	  client_mac, server_mac, vm_ip, ext_ip, 0, 1 },
+	  client_mac, server_mac, vm_ip, ext_ip, PLAIN_UDP, 1 },
+	/* chaddr is client_mac in every DHCP frame */
+	{ "mac = chaddr", NSTRACE_M_MAC, 0, client_mac, NULL, NULL,
+	  server_mac, node1_mac, any_ip, bcast_ip, PLAIN_DHCP, 1 },
+	{ "chaddr not a mac", NSTRACE_M_MAC, 0, client_mac, NULL, NULL,
+	  server_mac, node1_mac, any_ip, bcast_ip, PLAIN_DHCP, 0, .htype = 6 },
+	{ "mac = eth dst, chaddr not a mac", NSTRACE_M_MAC, 0, node1_mac,
+	  NULL, NULL, server_mac, node1_mac, any_ip, bcast_ip, PLAIN_DHCP, 1,
+	  .htype = 6 },
+	{ "mac nowhere", NSTRACE_M_MAC, 0, server_mac, NULL, NULL,
+	  node1_mac, bcast_mac, any_ip, bcast_ip, PLAIN_DHCP, 0 },
+	{ "xid", NSTRACE_M_XID, 0, NULL, NULL, NULL,
+	  client_mac, bcast_mac, any_ip, bcast_ip, PLAIN_DHCP, 1 },
+	{ "another xid", NSTRACE_M_XID, 0, NULL, NULL, NULL,
+	  client_mac, bcast_mac, any_ip, bcast_ip, PLAIN_DHCP, 0, .xid_add = 1 },
+	{ "xid differing in its first byte", NSTRACE_M_XID, 0, NULL, NULL, NULL,
+	  client_mac, bcast_mac, any_ip, bcast_ip, PLAIN_DHCP, 0,
+	  .xid_add = 1u << 24 },
+	{ "dhcp class", 0, NSTRACE_P_DHCP, NULL, NULL, NULL,
+	  client_mac, bcast_mac, any_ip, bcast_ip, PLAIN_DHCP, 1 },
+	{ "dhcp not udp", 0, NSTRACE_P_UDP | NSTRACE_P_TCP, NULL, NULL, NULL,
+	  client_mac, bcast_mac, any_ip, bcast_ip, PLAIN_DHCP, 0 },
+	{ "icmp id", NSTRACE_M_ICMP_ID, 0, NULL, NULL, NULL,
+	  client_mac, bcast_mac, any_ip, bcast_ip, PLAIN_DHCP, 0 },
+	{ "ip = src", NSTRACE_M_IP, 0, NULL, vm_ip, NULL,
+	  client_mac, server_mac, vm_ip, server_ip, PLAIN_DHCP, 1 },
+	{ "ip nowhere", NSTRACE_M_IP, 0, NULL, vm_ip, NULL,
+	  client_mac, bcast_mac, any_ip, bcast_ip, PLAIN_DHCP, 0 },
+	{ "mac, xid and class", NSTRACE_M_MAC | NSTRACE_M_XID, NSTRACE_P_DHCP,
+	  client_mac, NULL, NULL, client_mac, bcast_mac, any_ip, bcast_ip,
+	  PLAIN_DHCP, 1 },
+	{ "mac, another xid", NSTRACE_M_MAC | NSTRACE_M_XID, NSTRACE_P_DHCP,
+	  client_mac, NULL, NULL, client_mac, bcast_mac, any_ip, bcast_ip,
+	  PLAIN_DHCP, 0, .xid_add = 7 },
+	{ "udp length 4 is udp", 0, NSTRACE_P_UDP, NULL, NULL, NULL,
+	  client_mac, bcast_mac, any_ip, bcast_ip, PLAIN_DHCP, 1, .udp_len = 4 },
+	{ "udp length 4 is no dhcp", NSTRACE_M_XID, 0, NULL, NULL, NULL,
+	  client_mac, bcast_mac, any_ip, bcast_ip, PLAIN_DHCP, 0, .udp_len = 4 },
+	{ "first fragment", NSTRACE_M_XID, NSTRACE_P_DHCP, NULL, NULL, NULL,
+	  client_mac, bcast_mac, any_ip, bcast_ip, PLAIN_DHCP, 1,
+	  .more_fragments = 1 },
 };
+
+#define PLAIN_IPV4_FLAGS_OFF 6 /* in the IPv4 header */
+#define PLAIN_IPV4_MF 0x20 /* in its first byte */
+#define PLAIN_UDP_LEN_OFF 4
+#define PLAIN_BOOTP_HTYPE_OFF 1
+
+static size_t plain_build(const struct plain_case *c, const struct wrap *w,
+			  const struct pkt_spec *s)
+{
+	size_t ip = 14 + 4 * w->n_tags, udp = ip + 20, bootp = udp + 8;
+
+	if (c->kind == PLAIN_TCP)
+		return build_tcp(&f, w, s);
+	if (c->kind == PLAIN_UDP)
+		return build_udp(&f, w, s);
+	build_dhcp4(&f, w, s);
+	if (c->htype)
+		f.data[bootp + PLAIN_BOOTP_HTYPE_OFF] = c->htype;
+	if (c->udp_len) {
+		f.data[udp + PLAIN_UDP_LEN_OFF] = c->udp_len >> 8;
+		f.data[udp + PLAIN_UDP_LEN_OFF + 1] = c->udp_len & 0xff;
+	}
+	if (c->more_fragments)
+		f.data[ip + PLAIN_IPV4_FLAGS_OFF] |= PLAIN_IPV4_MF;
+	return f.len;
+}
 
 START_TEST(plain_packets_judged_like_decoded)
 {
+	static const char *const kind[] = { "udp", "tcp", "dhcp" };
 	const struct plain_case *c = &plain_cases[_i];
 	const struct wrap *wraps[] = { &wrap_plain, &wrap_vlan1 };
 	struct pkt_spec s;
@@ -390,23 +467,22 @@ START_TEST(plain_packets_judged_like_decoded)
 	if (c->ip4)
 		filter_ip(c->ip4, 0);
 	apply();
-	if (c->tcp)
+	if (c->kind == PLAIN_TCP)
 		spec_tcp(&s);
-	else
+	else if (c->kind == PLAIN_UDP)
 		spec_udp(&s);
+	else
+		spec_dhcp_discover(&s);
+	s.xid += c->xid_add;
 	s.eth_src = c->eth_src;
 	s.eth_dst = c->eth_dst;
 	s.saddr = c->saddr;
 	s.daddr = c->daddr;
 	for (size_t w = 0; w < sizeof(wraps) / sizeof(wraps[0]); w++) {
-		if (c->tcp)
-			build_tcp(&f, wraps[w], &s);
-		else
-			build_udp(&f, wraps[w], &s);
+		plain_build(c, wraps[w], &s);
 		ck_assert_msg(events_for(&f) == c->events,
 			      "%s, %s%s: expected %d event(s)", c->what,
-			      c->tcp ? "tcp" : "udp",
-			      w ? " in a VLAN" : "", c->events);
+			      kind[c->kind], w ? " in a VLAN" : "", c->events);
 	}
 	probe_harness_close(h);
 }

@@ -5,6 +5,8 @@
 
 #include <bpf/libbpf.h>
 
+/* The skeletons name struct nstrace_filter (the filter data section). */
+#include "nstrace_event.h"
 #include "drop.skel.h"
 #include "drop_probe.h"
 #include "probe.skel.h"
@@ -23,7 +25,7 @@ int drop_probe_attach(struct drop_bpf **out, struct probe_bpf *probe, __u32 snap
 		return err;
 	}
 	skel->rodata->snaplen = snaplen;
-	err = bpf_map__reuse_fd(skel->maps.filter, bpf_map__fd(probe->maps.filter));
+	err = bpf_map__reuse_fd(skel->maps.data_filter, bpf_map__fd(probe->maps.data_filter));
 	if (!err)
 		err = bpf_map__reuse_fd(skel->maps.events, bpf_map__fd(probe->maps.events));
 	if (!err)

@@ -10,6 +10,8 @@
 #include <bpf/libbpf.h>
 
 #include "env_check.h"
+/* The skeletons name struct nstrace_filter (the filter data section). */
+#include "nstrace_event.h"
 #include "probe.skel.h"
 #include "probe_loader.h"
 
@@ -206,7 +208,7 @@ int probe_load(struct probe_bpf **out, const struct probe_config *cfg, char *msg
 	err = load_progs(set, cfg, msg, len);
 	if (err)
 		goto fail;
-	if (bpf_map_update_elem(bpf_map__fd(set->handle.maps.filter), &key, &cfg->filter,
+	if (bpf_map_update_elem(bpf_map__fd(set->handle.maps.data_filter), &key, &cfg->filter,
 				BPF_ANY)) {
 		err = -errno;
 		snprintf(msg, len, "cannot write the probe's filter: %s", strerror(-err));
