@@ -24,8 +24,6 @@ const volatile __u32 snaplen = NSTRACE_SNAPLEN_DEFAULT;
  * wakeups roughly doubles throughput compared with one per record (0: wake
  * every time). */
 const volatile __u64 wake_bytes = 256 * 1024;
-/* 0: every packet is traced without looking at the filter. */
-const volatile __u8 filter_enabled = 1;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -41,10 +39,6 @@ struct {
 	__type(value, struct nstrace_hop_stats);
 } hopstats SEC(".maps");
 
-static __always_inline int wanted(const struct decode *d)
-{
-	return !filter_enabled || filter_match(&filter, d);
-}
 
 /*
  * The hop lookup (a hash map with a 16-byte key) is one of the costliest
@@ -328,15 +322,14 @@ static __noinline int trace_packet(struct __sk_buff *skb, __u8 dir)
 
 	decode_init(&d, skb->len);
 	decode_packet(skb, &d);
-	if (wanted(&d))
+	if (filter_match(&filter, &d))
 		emit(skb, &d, dir);
 	return 0;
 }
 
 static __always_inline int nstrace_probe(struct __sk_buff *skb, __u8 dir)
 {
-	/* With the filter off every packet is traced: nothing to screen. */
-	if (!filter_enabled || nstrace_screen(skb) == SCREEN_DECODE)
+	if (nstrace_screen(skb) == SCREEN_DECODE)
 		trace_packet(skb, dir);
 	return TC_ACT_UNSPEC;
 }

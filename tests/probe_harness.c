@@ -88,8 +88,6 @@ static int harness_load(struct probe_harness *h, const struct probe_knobs *k,
 	h->skel->rodata->snaplen = k->snaplen;
 	if (k->wake_bytes)
 		h->skel->rodata->wake_bytes = k->wake_bytes;
-	if (k->filter_disabled)
-		h->skel->rodata->filter_enabled = 0;
 	/* Both programs share every line of code; verifying the second in
 	 * every test only costs time. */
 	if (!k->with_egress)

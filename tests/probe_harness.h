@@ -36,14 +36,13 @@ struct probe_knobs {
 	__u32 ringbuf_bytes; /* the events ring */
 	__u32 burst_bytes; /* the burst ring; 0: as ringbuf_bytes */
 	__u64 wake_bytes; /* 0: keep the probe's default */
-	int filter_disabled; /* filter_enabled = 0 */
 	int with_egress; /* load nstrace_egress too (halves the speed) */
 };
 
 /* Open, set the knobs, load; fails the test on error. */
 void probe_harness_open_knobs(struct probe_harness *h,
 			      const struct probe_knobs *k);
-/* Ingress only, default wake_bytes, the filter on. */
+/* Ingress only, default wake_bytes. */
 void probe_harness_open(struct probe_harness *h, __u32 snaplen,
 			__u32 ringbuf_bytes);
 void probe_harness_close(struct probe_harness *h);

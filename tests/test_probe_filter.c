@@ -538,21 +538,25 @@ START_TEST(unmatched_leaves_no_trace)
 }
 END_TEST
 
-/* filter_enabled = 0: the map is not consulted at all. */
-START_TEST(filter_disabled_traces_everything)
+/* No criterion (what `nstrace watch` without filter options writes):
+ * every packet is traced, the screened kinds and the others alike. */
+START_TEST(empty_filter_traces_everything)
 {
-	struct probe_knobs k = { .ringbuf_bytes = PROBE_TEST_RINGBUF,
-				 .filter_disabled = 1 };
 	struct pkt_spec s;
 
 	REQUIRE_ROOT();
-	h = &own;
-	probe_harness_open_knobs(h, &k);
-	filter_reset(NSTRACE_M_MAC, NSTRACE_P_ARP);
-	filter_mac(other_mac);
+	h = probe_harness_shared();
+	filter_reset(0, 0);
 	apply();
 	spec_tcp(&s);
 	ck_assert_int_eq(events_for((build_tcp(&f, &wrap_plain, &s), &f)), 1);
+	spec_udp(&s);
+	ck_assert_int_eq(events_for((build_udp(&f, &wrap_plain, &s), &f)), 1);
+	spec_dhcp_discover(&s);
+	ck_assert_int_eq(events_for((build_dhcp4(&f, &wrap_plain, &s), &f)), 1);
+	spec_echo(&s);
+	ck_assert_int_eq(events_for((build_echo(&f, &wrap_vlan_gre, &s), &f)), 1);
+	ck_assert_int_eq(events_for((build_udp_later_fragment(&f), &f)), 1);
 	probe_harness_close(h);
 }
 END_TEST
@@ -574,7 +578,7 @@ NSTRACE_SUITE(probe_filter)
 			    sizeof(plain_cases) / sizeof(plain_cases[0]));
 	tcase_add_test(tc, later_fragment_is_not_plain_udp);
 	tcase_add_test(tc, unmatched_leaves_no_trace);
-	tcase_add_test(tc, filter_disabled_traces_everything);
+	tcase_add_test(tc, empty_filter_traces_everything);
 	suite_add_tcase(s, tc);
 	return s;
 }
