@@ -148,9 +148,13 @@ static __always_inline int filter_match(const struct nstrace_filter *f,
 struct plain_view {
 	__u32 class;
 	__u32 xid; /* NSTRACE_P_DHCP: the transaction id, host order */
-	__u64 src_mac, dst_mac; /* as mac_word() gives them */
 	__u64 client_mac; /* NSTRACE_P_DHCP: chaddr if a MAC, else 0 */
-	const __u8 *saddr, *daddr; /* IPv4, in the packet */
+	/* In the packet: the Ethernet header, the IPv4 header after it. The
+	 * MACs and addresses are read where a criterion needs them, so that
+	 * few values stay live (every register the screen keeps is a push
+	 * and a pop per packet). */
+	const struct ethhdr *eth;
+	const struct iphdr *ip;
 };
 
 /* filter_match() for a plain packet, from its view alone. */
@@ -174,10 +178,12 @@ static __always_inline int filter_match_plain(const struct nstrace_filter *f,
 			return 0;
 	}
 	if ((flags & NSTRACE_M_MAC) &&
-	    !filter_macs_match(f, v->src_mac, v->dst_mac, v->client_mac))
+	    !filter_macs_match(f, mac_word(v->eth->h_source),
+			       mac_word(v->eth->h_dest), v->client_mac))
 		return 0;
 	if ((flags & NSTRACE_M_IP) &&
-	    !filter_ips_match(f, NSTRACE_L3_IPV4, v->saddr, v->daddr))
+	    !filter_ips_match(f, NSTRACE_L3_IPV4, (const __u8 *)&v->ip->saddr,
+			      (const __u8 *)&v->ip->daddr))
 		return 0;
 	return 1;
 }

@@ -94,10 +94,8 @@ static __always_inline int nstrace_screen(struct __sk_buff *skb)
 	/* A length shorter than the header: the decode calls it "other". */
 	if (bpf_ntohs(ip->tot_len) < sizeof(*ip))
 		return SCREEN_DECODE;
-	v.src_mac = mac_word(eth->h_source);
-	v.dst_mac = mac_word(eth->h_dest);
-	v.saddr = (const __u8 *)&ip->saddr;
-	v.daddr = (const __u8 *)&ip->daddr;
+	v.eth = eth;
+	v.ip = ip;
 	v.client_mac = 0;
 	v.xid = 0;
 	protocol = ip->protocol;
