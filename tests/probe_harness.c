@@ -236,6 +236,11 @@ int probe_harness_run_only(struct probe_harness *h, const void *frame,
 	return run_prog(h, frame, len, 0);
 }
 
+int probe_harness_ring_fd(struct probe_harness *h, int burst)
+{
+	return bpf_map__fd(burst ? h->skel->maps.burst : h->skel->maps.events);
+}
+
 int probe_harness_read(struct probe_harness *h, int poll, int timeout_ms)
 {
 	int n;

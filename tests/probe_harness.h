@@ -80,6 +80,8 @@ int probe_harness_run_only(struct probe_harness *h, const void *frame,
 /* Read what the ring buffer has: returns the records read. poll = 1 waits
  * up to timeout_ms for a wakeup and reads only if one came; 0 reads now. */
 int probe_harness_read(struct probe_harness *h, int poll, int timeout_ms);
+/* The fd of the probe's "events" ring (burst 0) or "burst" ring (1). */
+int probe_harness_ring_fd(struct probe_harness *h, int burst);
 /* The cookie bpf_get_netns_cookie() returns in this namespace. */
 __u64 probe_harness_netns_cookie(void);
 

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -19,14 +21,12 @@ static int on_sample(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	s->events++;
-	/* A negative return makes libbpf stop after this (consumed) record. */
+	s->batch++;
+	/* A negative return stops the reader after this (consumed) record. */
 	if (s->fn(s->ctx, e, size)) {
 		s->stopped = true;
 		return -ECANCELED;
 	}
-	/* Under a flood the buffer never empties: give the loop its turn. */
-	if (++s->batch >= STREAM_BATCH_MAX)
-		return -EAGAIN;
 	return 0;
 }
 
@@ -36,6 +36,7 @@ int stream_open(struct stream *s, const struct stream_maps *maps, const struct h
 	int err;
 
 	memset(s, 0, sizeof(*s));
+	s->epoll_fd = -1;
 	s->hopstats_fd = maps->hopstats_fd;
 	s->hops = hops;
 	s->fn = fn;
@@ -49,14 +50,22 @@ int stream_open(struct stream *s, const struct stream_maps *maps, const struct h
 		stream_close(s);
 		return -ENOMEM;
 	}
-	/* libbpf drains its rings in the order they were added. */
-	s->rb = ring_buffer__new(maps->events_fd, on_sample, s, NULL);
-	if (!s->rb) {
+	s->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epoll_fd < 0) {
 		err = -errno;
 		stream_close(s);
 		return err;
 	}
-	err = ring_buffer__add(s->rb, maps->burst_fd, on_sample, s);
+	err = ring_reader_open(&s->ring[STREAM_RING_EVENTS], maps->events_fd);
+	if (!err)
+		err = ring_reader_open(&s->ring[STREAM_RING_BURST], maps->burst_fd);
+	for (int i = 0; i < STREAM_RINGS && !err; i++) {
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD,
+			      i == STREAM_RING_EVENTS ? maps->events_fd : maps->burst_fd, &ev))
+			err = -errno;
+	}
 	if (err) {
 		stream_close(s);
 		return err;
@@ -66,7 +75,7 @@ int stream_open(struct stream *s, const struct stream_maps *maps, const struct h
 
 int stream_epoll_fd(const struct stream *s)
 {
-	return ring_buffer__epoll_fd(s->rb);
+	return s->epoll_fd;
 }
 
 int stream_drain(struct stream *s)
@@ -75,14 +84,18 @@ int stream_drain(struct stream *s)
 
 	s->batch = 0;
 	s->more = false;
-	if (s->stopped)
-		return 0;
-	n = ring_buffer__consume(s->rb);
-	if (n == -EAGAIN)
-		s->more = true;
-	if (n == -EAGAIN || (n == -ECANCELED && s->stopped))
-		return (int)s->batch;
-	return n;
+	/* The small ring first: it holds the older records. */
+	for (int i = 0; i < STREAM_RINGS && !s->stopped; i++) {
+		n = ring_reader_consume(&s->ring[i], on_sample, s, STREAM_BATCH_MAX - s->batch);
+		if (n < 0 && !s->stopped)
+			return n;
+		/* Under a flood a ring never empties: give the loop its turn. */
+		if (s->batch >= STREAM_BATCH_MAX) {
+			s->more = true;
+			break;
+		}
+	}
+	return (int)s->batch;
 }
 
 static const char *dir_name(__u8 dir)
@@ -134,8 +147,12 @@ long long stream_check_lost(struct stream *s)
 
 void stream_close(struct stream *s)
 {
-	ring_buffer__free(s->rb);
+	for (int i = 0; i < STREAM_RINGS; i++)
+		ring_reader_close(&s->ring[i]);
+	if (s->epoll_fd >= 0)
+		close(s->epoll_fd);
 	free(s->percpu);
 	free(s->lost_reported);
 	memset(s, 0, sizeof(*s));
+	s->epoll_fd = -1;
 }

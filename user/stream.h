@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "hops.h"
+#include "ring_reader.h"
 
 #define STREAM_DRAIN_MS 10
 #define STREAM_BATCH_MAX 65536 /* events per stream_drain() call at most */
@@ -21,7 +22,8 @@
 /* Called for every event; return nonzero to stop the stream. */
 typedef int (*stream_event_fn)(void *ctx, const struct nstrace_event *e, size_t size);
 
-struct ring_buffer;
+/* The rings in the order they are drained. */
+enum { STREAM_RING_EVENTS, STREAM_RING_BURST, STREAM_RINGS };
 
 /* The probe's maps the stream reads (probe_fds()). */
 struct stream_maps {
@@ -31,7 +33,8 @@ struct stream_maps {
 };
 
 struct stream {
-	struct ring_buffer *rb;
+	struct ring_reader ring[STREAM_RINGS];
+	int epoll_fd; /* readable when a ring's producer forced a wakeup */
 	int hopstats_fd;
 	const struct hop_table *hops;
 	int ncpus;
