@@ -49,8 +49,6 @@ static __always_inline __u64 mac_word(const __u8 *mac)
 	return *(const __u64 *)mac & MAC_WORD_MASK;
 }
 
-/* src, dst, ch: the frame's MACs and the DHCP/ARP client MAC, as
- * mac_words() gives them (0 where there is none). */
 static __always_inline int filter_mac_is_one(const struct nstrace_filter *f,
 					     int i, __u64 src, __u64 dst, __u64 ch)
 {
@@ -59,6 +57,8 @@ static __always_inline int filter_mac_is_one(const struct nstrace_filter *f,
 	return i < f->n_macs && (m == src || m == dst || m == ch);
 }
 
+/* src, dst, ch: the frame's MACs and the DHCP/ARP client MAC, as
+ * mac_words() gives them (0 where there is none). */
 static __always_inline int filter_macs_match(const struct nstrace_filter *f,
 					     __u64 src, __u64 dst, __u64 ch)
 {

@@ -39,7 +39,6 @@ struct {
 	__type(value, struct nstrace_hop_stats);
 } hopstats SEC(".maps");
 
-
 /*
  * The hop lookup (a hash map with a 16-byte key) is one of the costliest
  * steps of an emit, so each CPU keeps the ids it found lately in a small

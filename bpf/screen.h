@@ -47,14 +47,13 @@
  * (the decode then calls it UDP) or a first fragment is left to the
  * decode.
  */
-static __always_inline int screen_dhcp4(void *data, void *data_end,
-					struct plain_view *v)
+static __always_inline int screen_dhcp4(const struct udphdr *udp,
+					void *data_end, struct plain_view *v)
 {
-	const struct iphdr *ip = data + sizeof(struct ethhdr);
-	const struct udphdr *udp = (const void *)(ip + 1);
+	const struct iphdr *ip = v->ip;
 	const struct dhcp4_buf *b = (const void *)(udp + 1);
 
-	if (data + SCREEN_DHCP4_END > data_end)
+	if ((void *)v->eth + SCREEN_DHCP4_END > data_end)
 		return SCREEN_DECODE;
 	if (bpf_ntohs(udp->len) < UDP_HDR_LEN ||
 	    (ip->frag_off & bpf_htons(IP_MF)))
@@ -101,7 +100,7 @@ static __always_inline int nstrace_screen(struct __sk_buff *skb)
 	protocol = ip->protocol;
 	if (protocol == IPPROTO_UDP) {
 		if (udp_port_is_dhcp4(udp->dest))
-			return screen_dhcp4(data, data_end, &v);
+			return screen_dhcp4(udp, data_end, &v);
 		if (udp_port_is_tunnel(udp->dest))
 			return SCREEN_DECODE;
 		v.class = NSTRACE_P_UDP;

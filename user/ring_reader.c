@@ -28,7 +28,6 @@ int ring_reader_open(struct ring_reader *r, int map_fd)
 		return -EINVAL;
 	r->page = (size_t)sysconf(_SC_PAGESIZE);
 	r->size = info.max_entries;
-	r->mask = info.max_entries - 1;
 	p = mmap(NULL, r->page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
 	if (p == MAP_FAILED)
 		return -errno;
@@ -57,15 +56,16 @@ int ring_reader_consume(struct ring_reader *r, ring_record_fn fn, void *ctx,
 
 	prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
 	while (cons < prod && n < max) {
-		const __u32 *hdr = (const __u32 *)(r->data + (cons & r->mask));
+		const __u32 *hdr = (const __u32 *)(r->data + (cons & (r->size - 1)));
 		__u32 len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		__u32 size = len & ~BPF_RINGBUF_DISCARD_BIT;
 
 		if (len & BPF_RINGBUF_BUSY_BIT)
 			break; /* reserved, not yet submitted: later */
-		cons += (RECORD_HDR_LEN + (len & ~BPF_RINGBUF_DISCARD_BIT) + 7) & ~7ul;
+		cons += (RECORD_HDR_LEN + size + 7) & ~7ul;
 		if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
 			n++;
-			ret = fn(ctx, (void *)(hdr + 2), len & ~BPF_RINGBUF_DISCARD_BIT);
+			ret = fn(ctx, (void *)(hdr + 2), size);
 			if (ret < 0)
 				break;
 		}

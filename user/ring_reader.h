@@ -23,9 +23,8 @@ struct ring_reader {
 	unsigned long *consumer_pos; /* shared, written here */
 	const unsigned long *producer_pos; /* shared, the kernel's */
 	const __u8 *data; /* mapped twice in a row: records never wrap */
-	__u64 mask; /* ring size - 1 */
 	size_t page;
-	size_t size;
+	size_t size; /* of the ring: a power of two */
 };
 
 /* Map the ring of map_fd (a BPF_MAP_TYPE_RINGBUF). 0 or -errno. */

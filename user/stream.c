@@ -33,7 +33,9 @@ static int on_sample(void *ctx, void *data, size_t size)
 int stream_open(struct stream *s, const struct stream_maps *maps, const struct hop_table *hops,
 		stream_event_fn fn, void *ctx)
 {
-	int err;
+	const int ring_fd[STREAM_RINGS] = { [STREAM_RING_EVENTS] = maps->events_fd,
+					    [STREAM_RING_BURST] = maps->burst_fd };
+	int err = 0;
 
 	memset(s, 0, sizeof(*s));
 	s->epoll_fd = -1;
@@ -56,14 +58,11 @@ int stream_open(struct stream *s, const struct stream_maps *maps, const struct h
 		stream_close(s);
 		return err;
 	}
-	err = ring_reader_open(&s->ring[STREAM_RING_EVENTS], maps->events_fd);
-	if (!err)
-		err = ring_reader_open(&s->ring[STREAM_RING_BURST], maps->burst_fd);
 	for (int i = 0; i < STREAM_RINGS && !err; i++) {
 		struct epoll_event ev = { .events = EPOLLIN };
 
-		if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD,
-			      i == STREAM_RING_EVENTS ? maps->events_fd : maps->burst_fd, &ev))
+		err = ring_reader_open(&s->ring[i], ring_fd[i]);
+		if (!err && epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, ring_fd[i], &ev))
 			err = -errno;
 	}
 	if (err) {
@@ -80,15 +79,12 @@ int stream_epoll_fd(const struct stream *s)
 
 int stream_drain(struct stream *s)
 {
-	int n;
-
 	s->batch = 0;
 	s->more = false;
-	/* The small ring first: it holds the older records. */
+	/* The small ring first: it holds the older records. on_sample()
+	 * fails only to stop the stream, which s->stopped records. */
 	for (int i = 0; i < STREAM_RINGS && !s->stopped; i++) {
-		n = ring_reader_consume(&s->ring[i], on_sample, s, STREAM_BATCH_MAX - s->batch);
-		if (n < 0 && !s->stopped)
-			return n;
+		ring_reader_consume(&s->ring[i], on_sample, s, STREAM_BATCH_MAX - s->batch);
 		/* Under a flood a ring never empties: give the loop its turn. */
 		if (s->batch >= STREAM_BATCH_MAX) {
 			s->more = true;
