@@ -266,7 +266,7 @@ settle() {
 # stop_tracer CONFIG PACKETS_SENT: stop them; what they captured / lost
 # goes to $TMP/note.
 stop_tracer() {
-	local pid rc=0 ticks
+	local pid rc=0 ticks cfg=${1%@alt}
 	settle
 	ticks=$(tracer_cpu_ticks)
 	for pid in "${TRACERS[@]}"; do
@@ -277,7 +277,7 @@ stop_tracer() {
 		wait "$pid" || rc=$?
 		forget "$pid"
 	done
-	case ${1%@alt} in
+	case $cfg in
 	untraced | empty-tcx) : >"$TMP/note" ;;
 	empty-hooks)
 		ip netns exec "$NS_TX" tc qdisc del dev vtx clsact
@@ -295,7 +295,7 @@ stop_tracer() {
 		# the events neither delivered nor counted lost (should be 0;
 		# a packet passes two hooks, vtx egress and vrx ingress).
 		awk -v cpu="$((ticks - TRACER_TICKS0))" -v hz="$(getconf CLK_TCK)" -v sent="$2" \
-			-v per_pkt="$([ "${1%@alt}" = match-nothing ] && echo 0 || echo 2)" \
+			-v per_pkt="$([ "$cfg" = match-nothing ] && echo 0 || echo 2)" \
 			'/^nstrace: [0-9]+ events, [0-9]+ lost/ {e = $2; l = $4; line = $0}
 			END {printf "%s (%.1f %% lost", line, (e + l > 0 ? 100 * l / (e + l) : 0);
 				if (e > 0) printf ", %.2f us cpu/event", 1e6 * cpu / hz / e;
