@@ -6,6 +6,7 @@
 #
 #   build/bench/probe_cost   per-packet cost of the probe (BPF_PROG_TEST_RUN)
 #   build/bench/ring_drain   events/s from the ring buffer to user space
+#   build/bench/render       ns per event to write it as text or JSON
 #   scripts/bench-live.sh    veth flood: untraced / nstrace / tcpdump
 #   bench/discovery.sh       topology discovery time
 #   bench/dhcp-bench.sh      nstrace dhcp: attach time, cost on a DHCP exchange
@@ -48,6 +49,7 @@ else
 	echo "== probe_cost: build/bench/probe_cost not built, skipped"
 fi
 bench ring_drain build/bench/ring_drain
+bench render build/bench/render
 bench live bash scripts/bench-live.sh
 if [ -f bench/discovery.sh ]; then
 	bench discovery bash bench/discovery.sh

@@ -395,18 +395,45 @@ const char *drop_reason_name(__u32 reason)
 	return drop_names[reason];
 }
 
+/* MACs and IPv4 addresses are on nearly every line a renderer writes:
+ * formatted by hand, without printf's per-call set-up (inet_ntop() prints
+ * IPv4 through sprintf too). */
+static const char hex_digits[] = "0123456789abcdef";
+
 char *fmt_mac(char buf[MAC_STR_LEN], const __u8 mac[6])
 {
-	snprintf(buf, MAC_STR_LEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
-		 mac[1], mac[2], mac[3], mac[4], mac[5]);
+	char *p = buf;
+
+	for (int i = 0; i < 6; i++) {
+		*p++ = hex_digits[mac[i] >> 4];
+		*p++ = hex_digits[mac[i] & 0xf];
+		*p++ = i < 5 ? ':' : '\0';
+	}
+	return buf;
+}
+
+static char *fmt_ipv4(char buf[IP_STR_LEN], const __u8 addr[4])
+{
+	char *p = buf;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int b = addr[i];
+
+		if (b >= 100)
+			*p++ = (char)('0' + b / 100);
+		if (b >= 10)
+			*p++ = (char)('0' + b / 10 % 10);
+		*p++ = (char)('0' + b % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
 	return buf;
 }
 
 char *fmt_ip(char buf[IP_STR_LEN], __u8 family, const __u8 addr[16])
 {
-	int af = family == NSTRACE_L3_IPV6 ? AF_INET6 : AF_INET;
-
-	if (!inet_ntop(af, addr, buf, IP_STR_LEN))
+	if (family != NSTRACE_L3_IPV6)
+		return fmt_ipv4(buf, addr);
+	if (!inet_ntop(AF_INET6, addr, buf, IP_STR_LEN))
 		snprintf(buf, IP_STR_LEN, "?");
 	return buf;
 }

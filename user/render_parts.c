@@ -14,44 +14,6 @@
 #define VLAN_VID(tci) ((tci) & 0xfff)
 #define VLAN_PCP(tci) ((tci) >> 13)
 
-void sb_init(struct sbuf *sb, char *buf, size_t len)
-{
-	sb->buf = buf;
-	sb->len = len;
-	sb->pos = 0;
-	if (len)
-		buf[0] = '\0';
-}
-
-static void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
-{
-	size_t room = sb->pos < sb->len ? sb->len - sb->pos : 0;
-	int n = vsnprintf(room ? sb->buf + sb->pos : NULL, room, fmt, ap);
-
-	if (n > 0)
-		sb->pos += (size_t)n;
-}
-
-void sb_printf(struct sbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	sb_vprintf(sb, fmt, ap);
-	va_end(ap);
-}
-
-void sb_word(struct sbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (sb->pos)
-		sb_printf(sb, " ");
-	va_start(ap, fmt);
-	sb_vprintf(sb, fmt, ap);
-	va_end(ap);
-}
-
 void text_hop_label(struct sbuf *sb, const struct hop *hop, __u32 ifindex,
 		    __u64 netns_cookie)
 {

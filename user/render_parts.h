@@ -8,30 +8,13 @@
 #ifndef NSTRACE_RENDER_PARTS_H
 #define NSTRACE_RENDER_PARTS_H
 
-#include <stdarg.h>
 #include <stddef.h>
 
 #include <jansson.h>
 
 #include "hops.h"
 #include "pkt_desc.h"
-
-/*
- * A bounded string builder with snprintf's contract: the text is always
- * NUL-terminated within len and pos counts what would have been written.
- */
-struct sbuf {
-	char *buf;
-	size_t len;
-	size_t pos;
-};
-
-void sb_init(struct sbuf *sb, char *buf, size_t len);
-void sb_printf(struct sbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Like sb_printf, with a space first unless the text is empty. */
-void sb_word(struct sbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+#include "sbuf.h"
 
 /* Column width of hop labels in text output, and a buffer that fits any. */
 #define HOP_LABEL_WIDTH 24
