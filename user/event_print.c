@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <jansson.h>
 
 #include "event_print.h"
+#include "json_line.h"
 #include "names.h"
 #include "pkt_desc.h"
 #include "render_parts.h"
@@ -131,29 +131,6 @@ void event_print_text(FILE *out, const struct nstrace_event *e,
 	fwrite(line, 1, pos, out);
 }
 
-/* Serialise into a buffer and write the line at once: json_dumpf() goes
- * through many small stdio writes. */
-static void print_json_line(FILE *out, const json_t *o)
-{
-	char stack_buf[2048];
-	size_t n = json_dumpb(o, stack_buf, sizeof(stack_buf) - 1, JSON_COMPACT);
-	char *buf = stack_buf;
-
-	if (!n)
-		return;
-	if (n >= sizeof(stack_buf)) {
-		buf = malloc(n + 1);
-		if (!buf || json_dumpb(o, buf, n, JSON_COMPACT) != n) {
-			free(buf);
-			return;
-		}
-	}
-	buf[n] = '\n';
-	fwrite(buf, 1, n + 1, out);
-	if (buf != stack_buf)
-		free(buf);
-}
-
 void event_print_json(FILE *out, const struct nstrace_event *e,
 		      const struct hop *hop, __u64 wall_ns)
 {
@@ -177,6 +154,6 @@ void event_print_json(FILE *out, const struct nstrace_event *e,
 	if (has_packet(e))
 		json_add_packet(o, &d.addrs, &d.app);
 	json_add_drop(o, &d.drop);
-	print_json_line(out, o);
+	json_line_write(out, o);
 	json_decref(o);
 }

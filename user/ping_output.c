@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "event_print.h"
+#include "json_line.h"
 #include "log.h"
 #include "names.h"
 #include "path_checks.h"
@@ -212,8 +213,7 @@ void ping_print_summary(struct ping_run *r)
 
 		json_object_set_new(lat, "echoes", json_integer((json_int_t)n));
 		json_object_set_new(lat, "completed", json_integer((json_int_t)r->completed));
-		json_dumpf(lat, stdout, JSON_COMPACT);
-		fputc('\n', stdout);
+		json_line_write(stdout, lat);
 		json_decref(lat);
 		return;
 	}

@@ -7,6 +7,7 @@
 #include "cli_args.h"
 #include "exit_codes.h"
 #include "filter_args.h"
+#include "json_line.h"
 #include "log.h"
 #include "ns_exec.h"
 #include "port_cmd.h"
@@ -49,8 +50,7 @@ static void print_json_error(json_t *error)
 	json_t *line = json_pack("{s:s}", "type", "error");
 
 	json_object_update(line, error);
-	json_dumpf(line, stdout, JSON_COMPACT);
-	fputc('\n', stdout);
+	json_line_write(stdout, line);
 	json_decref(line);
 	json_decref(error);
 }

@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include "event_print.h"
+#include "json_line.h"
 #include "names.h"
 #include "render_parts.h"
 #include "timeline_print.h"
@@ -236,7 +237,6 @@ void timeline_print_json(FILE *out, const struct timeline *t,
 								   hops));
 		json_object_set_new(o, "icmp_errors", arr);
 	}
-	json_dumpf(o, out, JSON_COMPACT);
-	fputc('\n', out);
+	json_line_write(out, o);
 	json_decref(o);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "event_print.h"
+#include "json_line.h"
 #include "ksym.h"
 #include "names.h"
 #include "str_copy.h"
@@ -192,7 +193,6 @@ void verdict_print_json(FILE *out, const struct verdict *v, const struct verdict
 		json_object_update(o, extra);
 		json_decref(extra);
 	}
-	json_dumpf(o, out, JSON_COMPACT);
-	fputc('\n', out);
+	json_line_write(out, o);
 	json_decref(o);
 }
