@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "json_line.h"
+#include "json_writer.h"
 #include "testlib.h"
 
 /* json_line_write(v) must equal jansson's compact text and a newline. */
@@ -79,6 +80,38 @@ START_TEST(long_lines_and_deep_values)
 }
 END_TEST
 
+/* The writer takes a string as jansson's json_string() does: a string that
+ * is not well-formed UTF-8 leaves its member out. */
+START_TEST(writer_strings_like_json_string)
+{
+	static const char *const strings[] = {
+		"ascii", "caf\xc3\xa9", "\xe2\x86\x92", "\xf0\x9f\x93\xa6", "\xf4\x8f\xbf\xbf",
+		"\xc3", "\x80", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+		"\xf5\x80\x80\x80", "\xe2\x86", "ok\xff", "\x1f\"\\",
+	};
+
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		json_t *o = json_object();
+		char buf[128], *theirs;
+		struct jw w;
+
+		json_object_set_new(o, "before", json_integer(1));
+		json_object_set_new(o, "s", json_string(strings[i]));
+		json_object_set_new(o, "after", json_integer(2));
+		theirs = json_dumps(o, JSON_COMPACT);
+		jw_init(&w, buf, sizeof(buf));
+		jw_object(&w, NULL);
+		jw_int(&w, "before", 1);
+		jw_string(&w, "s", strings[i]);
+		jw_int(&w, "after", 2);
+		jw_end(&w);
+		ck_assert_msg(!strcmp(buf, theirs), "string %zu: %s vs %s", i, buf, theirs);
+		free(theirs);
+		json_decref(o);
+	}
+}
+END_TEST
+
 NSTRACE_SUITE(json_line)
 {
 	Suite *s = suite_create("json_line");
@@ -86,6 +119,7 @@ NSTRACE_SUITE(json_line)
 
 	tcase_add_test(tc, values_like_jansson);
 	tcase_add_test(tc, long_lines_and_deep_values);
+	tcase_add_test(tc, writer_strings_like_json_string);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -90,6 +90,33 @@ START_TEST(word_and_putn_keep_the_contract)
 }
 END_TEST
 
+/* sb_putc and sb_putu against snprintf of the same text, every length. */
+START_TEST(putc_and_putu_match_snprintf)
+{
+	static const unsigned long long values[] = { 0, 7, 10, 4294967295ull,
+						     18446744073709551615ull };
+
+	for (size_t len = 0; len <= 24; len++) {
+		for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+			char ours[32], libc[32];
+			struct sbuf sb;
+			int n;
+
+			memset(ours, '#', sizeof(ours));
+			memset(libc, '#', sizeof(libc));
+			sb_init(&sb, ours, len);
+			sb_putc(&sb, '{');
+			sb_putu(&sb, values[i]);
+			sb_putc(&sb, '}');
+			n = snprintf(len ? libc : NULL, len, "{%llu}", values[i]);
+			ck_assert_uint_eq(sb.pos, (size_t)n);
+			ck_assert_msg(!memcmp(ours, libc, sizeof(ours)), "len %zu: '%.*s' vs '%.*s'",
+				      len, (int)len, ours, (int)len, libc);
+		}
+	}
+}
+END_TEST
+
 START_TEST(mac_and_ipv4_match_libc)
 {
 	static const __u8 macs[][6] = {
@@ -128,6 +155,7 @@ NSTRACE_SUITE(sbuf)
 
 	tcase_add_test(tc, conversions_match_snprintf);
 	tcase_add_test(tc, word_and_putn_keep_the_contract);
+	tcase_add_test(tc, putc_and_putu_match_snprintf);
 	tcase_add_test(tc, mac_and_ipv4_match_libc);
 	suite_add_tcase(s, tc);
 	return s;

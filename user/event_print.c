@@ -2,10 +2,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "event_print.h"
-#include "json_line.h"
 #include "names.h"
 #include "pkt_desc.h"
 #include "render_parts.h"
@@ -131,29 +128,41 @@ void event_print_text(FILE *out, const struct nstrace_event *e,
 	fwrite(line, 1, pos, out);
 }
 
+struct event_json {
+	const struct nstrace_event *e;
+	const struct hop *hop;
+	__u64 wall_ns;
+};
+
+static bool render_event(struct jw *w, const void *ctx)
+{
+	const struct event_json *x = ctx;
+	const struct nstrace_event *e = x->e;
+	struct pkt_desc d;
+
+	pkt_desc_from_event(&d, e);
+	jw_object(w, NULL);
+	jw_string(w, "type", "event");
+	jw_int(w, "version", NSTRACE_JSON_VERSION);
+	jw_string(w, "kind", kind_name(e->kind));
+	json_iso_time(w, "time", x->wall_ns);
+	jw_int(w, "ts_ns", (long long)e->ts_ns);
+	json_hop(w, "hop", x->hop, e->hop_id, e->dir, e->ifindex, e->netns_cookie);
+	jw_int(w, "len", e->pkt_len);
+	json_hex64(w, "fingerprint", e->fingerprint);
+	json_flags(w, "flags", e->flags);
+	json_carrier(w, &d.carrier);
+	if (has_packet(e))
+		json_packet(w, &d.addrs, &d.app);
+	json_drop(w, &d.drop);
+	jw_end(w);
+	return true;
+}
+
 void event_print_json(FILE *out, const struct nstrace_event *e,
 		      const struct hop *hop, __u64 wall_ns)
 {
-	json_t *o = json_object();
-	struct pkt_desc d;
+	const struct event_json x = { .e = e, .hop = hop, .wall_ns = wall_ns };
 
-	if (!o)
-		return;
-	pkt_desc_from_event(&d, e);
-	json_object_set_new(o, "type", json_string("event"));
-	json_object_set_new(o, "version", json_integer(NSTRACE_JSON_VERSION));
-	json_object_set_new(o, "kind", json_string(kind_name(e->kind)));
-	json_object_set_new(o, "time", json_iso_time(wall_ns));
-	json_object_set_new(o, "ts_ns", json_integer((json_int_t)e->ts_ns));
-	json_object_set_new(o, "hop", json_hop(hop, e->hop_id, e->dir,
-					       e->ifindex, e->netns_cookie));
-	json_object_set_new(o, "len", json_integer(e->pkt_len));
-	json_object_set_new(o, "fingerprint", json_hex64(e->fingerprint));
-	json_object_set_new(o, "flags", json_flags(e->flags));
-	json_add_carrier(o, &d.carrier);
-	if (has_packet(e))
-		json_add_packet(o, &d.addrs, &d.app);
-	json_add_drop(o, &d.drop);
-	json_line_write(out, o);
-	json_decref(o);
+	jw_write_line(out, render_event, &x);
 }

@@ -11,10 +11,10 @@
 
 /*
  * The text is jansson's own (json_dumpb with JSON_COMPACT), byte for byte,
- * but written here for the values renderers make (objects, arrays,
- * strings, integers, true, false, null): jansson's dump formats a pointer
- * and fills a hash table for every object it enters, most of the cost of
- * an event line. A value with a real in it goes to jansson.
+ * but written by json_writer for the values renderers make (objects,
+ * arrays, strings, integers, true, false, null): jansson's dump formats a
+ * pointer and fills a hash table for every object it enters. A value with
+ * a real in it, or nested deeper than JW_MAX_DEPTH, goes to jansson.
  */
 void json_line_write(FILE *out, const json_t *v);
 

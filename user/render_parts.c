@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -269,307 +270,326 @@ void text_usec(struct sbuf *sb, __u64 ns)
 		  (unsigned long long)(ns % 1000));
 }
 
-json_t *json_hex64(__u64 v)
+void json_hex64(struct jw *w, const char *key, __u64 v)
 {
 	char buf[17];
+	struct sbuf sb;
 
-	snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)v);
-	return json_string(buf);
+	sb_init(&sb, buf, sizeof(buf));
+	sb_printf(&sb, "%016llx", (unsigned long long)v);
+	jw_string(w, key, buf);
 }
 
-json_t *json_iso_time(__u64 wall_ns)
+/* "YYYY-MM-DDTHH:MM:SS" of the last second asked for: events come in time
+ * order, and gmtime_r() for each of them is a good part of a line. */
+static bool utc_second(time_t sec, char out[20])
 {
-	time_t sec = (time_t)(wall_ns / 1000000000ull);
-	char buf[64];
+	static char cached[20];
+	static time_t cached_sec = -1;
 	struct tm tm;
+	struct sbuf sb;
 
-	if (!gmtime_r(&sec, &tm))
-		return json_null();
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec,
-		 (unsigned int)(wall_ns % 1000000000ull / 1000));
-	return json_string(buf);
+	if (sec != cached_sec) {
+		if (!gmtime_r(&sec, &tm))
+			return false;
+		sb_init(&sb, cached, sizeof(cached));
+		sb_printf(&sb, "%04u-%02u-%02uT%02u:%02u:%02u",
+			  (unsigned int)(tm.tm_year + 1900), (unsigned int)tm.tm_mon + 1,
+			  (unsigned int)tm.tm_mday, (unsigned int)tm.tm_hour,
+			  (unsigned int)tm.tm_min, (unsigned int)tm.tm_sec);
+		cached_sec = sec;
+	}
+	memcpy(out, cached, sizeof(cached));
+	return true;
 }
 
-static json_t *json_ip_str(__u8 family, const __u8 addr[16])
+void json_iso_time(struct jw *w, const char *key, __u64 wall_ns)
+{
+	char day[20], buf[32];
+	struct sbuf sb;
+
+	if (!utc_second((time_t)(wall_ns / 1000000000ull), day)) {
+		jw_null(w, key);
+		return;
+	}
+	sb_init(&sb, buf, sizeof(buf));
+	sb_printf(&sb, "%s.%06uZ", day, (unsigned int)(wall_ns % 1000000000ull / 1000));
+	jw_string(w, key, buf);
+}
+
+static void json_ip_str(struct jw *w, const char *key, __u8 family,
+			const __u8 addr[16])
 {
 	char buf[IP_STR_LEN];
 
-	return json_string(fmt_ip(buf, family, addr));
+	jw_string(w, key, fmt_ip(buf, family, addr));
 }
 
-static json_t *json_mac_str(const __u8 mac[6])
+static void json_mac_str(struct jw *w, const char *key, const __u8 mac[6])
 {
 	char buf[MAC_STR_LEN];
 
-	return json_string(fmt_mac(buf, mac));
+	jw_string(w, key, fmt_mac(buf, mac));
 }
 
-static void set_str(json_t *obj, const char *key, const char *s)
+static void set_str(struct jw *w, const char *key, const char *s)
 {
 	if (s && s[0])
-		json_object_set_new(obj, key, json_string(s));
+		jw_string(w, key, s);
 }
 
-json_t *json_hop(const struct hop *hop, __u32 hop_id, __u8 dir,
-		 __u32 ifindex, __u64 netns_cookie)
+void json_hop(struct jw *w, const char *key, const struct hop *hop,
+	      __u32 hop_id, __u8 dir, __u32 ifindex, __u64 netns_cookie)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", json_integer(hop_id));
+	jw_object(w, key);
+	jw_int(w, "id", hop_id);
 	if (hop) {
-		json_object_set_new(o, "netns", json_string(hop->netns));
-		json_object_set_new(o, "dev", json_string(hop->dev));
+		jw_string(w, "netns", hop->netns);
+		jw_string(w, "dev", hop->dev);
 	}
-	json_object_set_new(o, "ifindex", json_integer(ifindex));
-	json_object_set_new(o, "netns_cookie",
-			    json_integer((json_int_t)netns_cookie));
-	json_object_set_new(o, "dir", json_string(dir_json(dir)));
+	jw_int(w, "ifindex", ifindex);
+	jw_int(w, "netns_cookie", (long long)netns_cookie);
+	jw_string(w, "dir", dir_json(dir));
 	if (hop) {
-		set_str(o, "node", hop->node);
-		set_str(o, "role", hop->role);
+		set_str(w, "node", hop->node);
+		set_str(w, "role", hop->role);
 	}
-	return o;
+	jw_end(w);
 }
 
-json_t *json_flags(__u16 flags)
+void json_flags(struct jw *w, const char *key, __u16 flags)
 {
-	json_t *a = json_array();
-
+	jw_array(w, key);
 	for (int i = 0; event_flag_bits[i]; i++)
 		if (flags & event_flag_bits[i])
-			json_array_append_new(a, json_string(flag_name(
-							 event_flag_bits[i])));
-	return a;
+			jw_string(w, NULL, flag_name(event_flag_bits[i]));
+	jw_end(w);
 }
 
-static json_t *json_vlan(__u16 tci)
+static void json_vlan(struct jw *w, const char *key, __u16 tci)
 {
-	return json_pack("{s:i,s:i}", "vid", VLAN_VID(tci), "pcp",
-			 VLAN_PCP(tci));
+	jw_object(w, key);
+	jw_int(w, "vid", VLAN_VID(tci));
+	jw_int(w, "pcp", VLAN_PCP(tci));
+	jw_end(w);
 }
 
-void json_add_carrier(json_t *obj, const struct pkt_carrier *c)
+void json_carrier(struct jw *w, const struct pkt_carrier *c)
 {
 	const char *name;
-	json_t *t;
 
 	if (c->vlan_count) {
-		json_t *v = json_array();
-
+		jw_array(w, "vlan");
 		for (int i = 0; i < c->vlan_count; i++)
-			json_array_append_new(v, json_vlan(c->vlan_tci[i]));
-		json_object_set_new(obj, "vlan", v);
+			json_vlan(w, NULL, c->vlan_tci[i]);
+		jw_end(w);
 	}
 	if (!(c->flags & NSTRACE_F_TUNNEL))
 		return;
-	t = json_object();
+	jw_object(w, "tunnel");
 	name = tun_type_name(c->tun_type);
-	json_object_set_new(t, "type", name ? json_string(name) :
-						json_integer(c->tun_type));
+	if (name)
+		jw_string(w, "type", name);
+	else
+		jw_int(w, "type", c->tun_type);
 	if (c->flags & NSTRACE_F_TUN_KEY)
-		json_object_set_new(t, "key", json_integer(c->tun_key));
-	json_object_set_new(t, "src", json_ip_str(c->tun_family, c->tun_saddr));
-	json_object_set_new(t, "dst", json_ip_str(c->tun_family, c->tun_daddr));
+		jw_int(w, "key", c->tun_key);
+	json_ip_str(w, "src", c->tun_family, c->tun_saddr);
+	json_ip_str(w, "dst", c->tun_family, c->tun_daddr);
 	if (c->flags & NSTRACE_F_INNER_VLAN)
-		json_object_set_new(t, "inner_vlan", json_vlan(c->inner_vlan_tci));
-	json_object_set_new(obj, "tunnel", t);
+		json_vlan(w, "inner_vlan", c->inner_vlan_tci);
+	jw_end(w);
 }
 
-static json_t *json_proto_name(__u8 proto)
+static void json_proto_name(struct jw *w, const char *key, __u8 proto)
 {
 	const char *name = ip_proto_name(proto);
 	char buf[4];
+	struct sbuf sb;
 
-	if (name)
-		return json_string(name);
-	snprintf(buf, sizeof(buf), "%u", proto);
-	return json_string(buf);
+	if (!name) {
+		sb_init(&sb, buf, sizeof(buf));
+		sb_printf(&sb, "%u", proto);
+		name = buf;
+	}
+	jw_string(w, key, name);
 }
 
-static void add_eth(json_t *obj, const struct pkt_addrs *a,
+static void add_eth(struct jw *w, const struct pkt_addrs *a,
 		    const struct pkt_app *p)
 {
-	json_t *eth = json_object();
-
-	/* Plain IP in GRE has no inner Ethernet header. */
+	/* Plain IP in GRE has no inner Ethernet header: then only the
+	 * protocol, and without it no "eth" at all. */
+	if (!a->has_eth && !p)
+		return;
+	jw_object(w, "eth");
 	if (a->has_eth) {
-		json_object_set_new(eth, "src", json_mac_str(a->eth_src));
-		json_object_set_new(eth, "dst", json_mac_str(a->eth_dst));
+		json_mac_str(w, "src", a->eth_src);
+		json_mac_str(w, "dst", a->eth_dst);
 	}
 	if (p) {
 		const char *name = ethertype_name(p->eth_proto);
 		char hex[8];
+		struct sbuf sb;
 
-		snprintf(hex, sizeof(hex), "0x%04x", p->eth_proto);
-		json_object_set_new(eth, "proto", json_string(name ? name : hex));
+		sb_init(&sb, hex, sizeof(hex));
+		sb_printf(&sb, "0x%04x", p->eth_proto);
+		jw_string(w, "proto", name ? name : hex);
 	}
-	if (json_object_size(eth))
-		json_object_set_new(obj, "eth", eth);
-	else
-		json_decref(eth);
+	jw_end(w);
 }
 
-static void add_arp(json_t *obj, const struct pkt_addrs *a,
+static void add_arp(struct jw *w, const struct pkt_addrs *a,
 		    const struct pkt_app *p)
 {
-	json_t *arp = json_object();
-
+	jw_object(w, "arp");
 	if (p && p->app == NSTRACE_APP_ARP) {
 		const char *op = arp_op_name(p->arp_op);
 
-		json_object_set_new(arp, "op", op ? json_string(op) :
-						  json_integer(p->arp_op));
-		json_object_set_new(arp, "sender_mac", json_mac_str(p->chaddr));
+		if (op)
+			jw_string(w, "op", op);
+		else
+			jw_int(w, "op", p->arp_op);
+		json_mac_str(w, "sender_mac", p->chaddr);
 	}
-	json_object_set_new(arp, "sender_ip", json_ip_str(NSTRACE_L3_IPV4, a->saddr));
-	json_object_set_new(arp, "target_ip", json_ip_str(NSTRACE_L3_IPV4, a->daddr));
-	json_object_set_new(obj, "arp", arp);
+	json_ip_str(w, "sender_ip", NSTRACE_L3_IPV4, a->saddr);
+	json_ip_str(w, "target_ip", NSTRACE_L3_IPV4, a->daddr);
+	jw_end(w);
 }
 
-static void add_ip(json_t *obj, const struct pkt_addrs *a,
+static void add_ip(struct jw *w, const struct pkt_addrs *a,
 		   const struct pkt_app *p)
 {
-	json_t *ip = json_object();
-
-	json_object_set_new(ip, "version", json_integer(a->l3_family));
-	json_object_set_new(ip, "src", json_ip_str(a->l3_family, a->saddr));
-	json_object_set_new(ip, "dst", json_ip_str(a->l3_family, a->daddr));
-	json_object_set_new(ip, "ttl", json_integer(a->ttl));
+	jw_object(w, "ip");
+	jw_int(w, "version", a->l3_family);
+	json_ip_str(w, "src", a->l3_family, a->saddr);
+	json_ip_str(w, "dst", a->l3_family, a->daddr);
+	jw_int(w, "ttl", a->ttl);
 	if (p) {
 		if (a->l3_family == NSTRACE_L3_IPV4)
-			json_object_set_new(ip, "id", json_integer(p->ip_id));
-		json_object_set_new(ip, "tos", json_integer(p->tos));
-		json_object_set_new(ip, "proto", json_proto_name(p->l4_proto));
+			jw_int(w, "id", p->ip_id);
+		jw_int(w, "tos", p->tos);
+		json_proto_name(w, "proto", p->l4_proto);
 		if (!p->l4_decoded && p->l4_proto)
-			json_object_set_new(ip, "frag_off",
-					    json_integer(p->frag_off));
+			jw_int(w, "frag_off", p->frag_off);
 	}
-	json_object_set_new(obj, "ip", ip);
+	jw_end(w);
 }
 
-static void add_tcp_udp(json_t *obj, const struct pkt_addrs *a,
+static void add_tcp_udp(struct jw *w, const struct pkt_addrs *a,
 			const struct pkt_app *p)
 {
-	json_t *l4 = json_object();
-
-	json_object_set_new(l4, "sport", json_integer(a->sport));
-	json_object_set_new(l4, "dport", json_integer(a->dport));
+	jw_object(w, a->l4_proto == PROTO_TCP ? "tcp" : "udp");
+	jw_int(w, "sport", a->sport);
+	jw_int(w, "dport", a->dport);
 	if (p && a->l4_proto == PROTO_TCP) {
-		json_t *flags = json_array();
-
-		json_object_set_new(l4, "seq", json_integer(p->tcp_seq));
-		json_object_set_new(l4, "ack", json_integer(p->tcp_ack));
+		jw_int(w, "seq", p->tcp_seq);
+		jw_int(w, "ack", p->tcp_ack);
+		jw_array(w, "flags");
 		for (int i = 0; i < 8; i++)
 			if (p->tcp_flags & (1u << i))
-				json_array_append_new(
-					flags, json_string(tcp_flag_name(1u << i)));
-		json_object_set_new(l4, "flags", flags);
+				jw_string(w, NULL, tcp_flag_name(1u << i));
+		jw_end(w);
 	}
-	json_object_set_new(obj, a->l4_proto == PROTO_TCP ? "tcp" : "udp", l4);
+	jw_end(w);
 }
 
-static void add_icmp(json_t *obj, const struct pkt_app *p)
+static void add_icmp(struct jw *w, const struct pkt_app *p)
 {
 	const char *type = icmp_type_name(p->l3_family, p->icmp_type);
 	const char *code = icmp_code_name(p->l3_family, p->icmp_type,
 					  p->icmp_code);
 	__u32 mtu = icmp_mtu(p->l3_family, p->icmp_type, p->icmp_code,
 			     p->icmp_id, p->icmp_seq);
-	json_t *icmp = json_object();
 
-	json_object_set_new(icmp, "type", json_integer(p->icmp_type));
-	json_object_set_new(icmp, "code", json_integer(p->icmp_code));
-	set_str(icmp, "name", type);
-	set_str(icmp, "code_name", code);
+	jw_object(w, "icmp");
+	jw_int(w, "type", p->icmp_type);
+	jw_int(w, "code", p->icmp_code);
+	set_str(w, "name", type);
+	set_str(w, "code_name", code);
 	if (p->app == NSTRACE_APP_ECHO) {
-		json_object_set_new(icmp, "id", json_integer(p->icmp_id));
-		json_object_set_new(icmp, "seq", json_integer(p->icmp_seq));
+		jw_int(w, "id", p->icmp_id);
+		jw_int(w, "seq", p->icmp_seq);
 	}
 	if (mtu)
-		json_object_set_new(icmp, "mtu", json_integer(mtu));
+		jw_int(w, "mtu", mtu);
 	if (p->app == NSTRACE_APP_ICMP_ERR) {
-		json_object_set_new(icmp, "related_fp", json_hex64(p->related_fp));
+		json_hex64(w, "related_fp", p->related_fp);
 		if (p->has_quoted) {
-			json_t *q = json_object();
-
-			json_object_set_new(q, "src", json_ip_str(p->quoted_family,
-								  p->quoted_saddr));
-			json_object_set_new(q, "dst", json_ip_str(p->quoted_family,
-								  p->quoted_daddr));
-			json_object_set_new(q, "proto",
-					    json_proto_name(p->quoted_proto));
-			json_object_set_new(icmp, "quoted", q);
+			jw_object(w, "quoted");
+			json_ip_str(w, "src", p->quoted_family, p->quoted_saddr);
+			json_ip_str(w, "dst", p->quoted_family, p->quoted_daddr);
+			json_proto_name(w, "proto", p->quoted_proto);
+			jw_end(w);
 		}
 	}
-	json_object_set_new(obj, "icmp", icmp);
+	jw_end(w);
 }
 
-static json_t *json_xid(__u32 xid, int digits)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), "0x%0*x", digits, xid);
-	return json_string(buf);
-}
-
-static void add_dhcp(json_t *obj, const struct pkt_app *p)
+static void add_dhcp(struct jw *w, const struct pkt_app *p)
 {
 	bool v6 = p->app == NSTRACE_APP_DHCP6;
 	const char *msg = v6 ? dhcp6_msg_name(p->dhcp_msg) :
 			       dhcp4_msg_name(p->dhcp_msg);
-	json_t *d = json_object();
+	char xid[16];
+	struct sbuf sb;
 
-	json_object_set_new(d, "version", json_integer(v6 ? 6 : 4));
+	jw_object(w, "dhcp");
+	jw_int(w, "version", v6 ? 6 : 4);
 	if (!v6) {
 		const char *op = dhcp_op_name(p->dhcp_op);
 
-		json_object_set_new(d, "op", op ? json_string(op) :
-						json_integer(p->dhcp_op));
+		if (op)
+			jw_string(w, "op", op);
+		else
+			jw_int(w, "op", p->dhcp_op);
 	}
-	json_object_set_new(d, "msg_type", json_integer(p->dhcp_msg));
-	set_str(d, "msg", msg);
-	json_object_set_new(d, "xid", json_xid(p->xid, v6 ? 6 : 8));
+	jw_int(w, "msg_type", p->dhcp_msg);
+	set_str(w, "msg", msg);
+	sb_init(&sb, xid, sizeof(xid));
+	if (v6)
+		sb_printf(&sb, "0x%06x", p->xid);
+	else
+		sb_printf(&sb, "0x%08x", p->xid);
+	jw_string(w, "xid", xid);
 	if (!v6)
-		json_object_set_new(d, "chaddr", json_mac_str(p->chaddr));
-	json_object_set_new(obj, "dhcp", d);
+		json_mac_str(w, "chaddr", p->chaddr);
+	jw_end(w);
 }
 
-void json_add_packet(json_t *obj, const struct pkt_addrs *a,
-		     const struct pkt_app *p)
+void json_packet(struct jw *w, const struct pkt_addrs *a,
+		 const struct pkt_app *p)
 {
-	add_eth(obj, a, p);
+	add_eth(w, a, p);
 	if (a->l3_family == NSTRACE_L3_ARP) {
-		add_arp(obj, a, p);
+		add_arp(w, a, p);
 		return;
 	}
 	if (a->l3_family != NSTRACE_L3_IPV4 && a->l3_family != NSTRACE_L3_IPV6)
 		return;
-	add_ip(obj, a, p);
+	add_ip(w, a, p);
 	if (a->has_ports)
-		add_tcp_udp(obj, a, p);
+		add_tcp_udp(w, a, p);
 	if (!p || !p->l4_decoded)
 		return;
 	if (p->l4_proto == PROTO_ICMP || p->l4_proto == PROTO_ICMP6)
-		add_icmp(obj, p);
+		add_icmp(w, p);
 	if (p->app == NSTRACE_APP_DHCP4 || p->app == NSTRACE_APP_DHCP6)
-		add_dhcp(obj, p);
+		add_dhcp(w, p);
 }
 
-void json_add_drop(json_t *obj, const struct pkt_drop *d)
+void json_drop(struct jw *w, const struct pkt_drop *d)
 {
-	const char *name;
 	char loc[24];
-	json_t *o;
+	struct sbuf sb;
 
 	if (!d->present)
 		return;
-	name = drop_reason_name(d->reason);
-	o = json_object();
-	json_object_set_new(o, "reason", json_integer(d->reason));
-	set_str(o, "reason_name", name);
-	snprintf(loc, sizeof(loc), "0x%llx", (unsigned long long)d->location);
-	json_object_set_new(o, "location", json_string(loc));
-	json_object_set_new(obj, "drop", o);
+	jw_object(w, "drop");
+	jw_int(w, "reason", d->reason);
+	set_str(w, "reason_name", drop_reason_name(d->reason));
+	sb_init(&sb, loc, sizeof(loc));
+	sb_printf(&sb, "0x%llx", (unsigned long long)d->location);
+	jw_string(w, "location", loc);
+	jw_end(w);
 }

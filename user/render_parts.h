@@ -10,9 +10,8 @@
 
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "hops.h"
+#include "json_writer.h"
 #include "pkt_desc.h"
 #include "sbuf.h"
 
@@ -44,22 +43,27 @@ void text_drop(struct sbuf *sb, const struct pkt_drop *d);
 /* Microseconds with three decimals from nanoseconds: "12.345". */
 void text_usec(struct sbuf *sb, __u64 ns);
 
-/* JSON fragments; json_add_* add keys to obj only when they apply. */
-json_t *json_hex64(__u64 v);
+/*
+ * JSON fragments, written as members of the object or array w is in: key
+ * names the member (NULL inside an array). json_carrier, json_packet and
+ * json_drop add their members ("vlan", "tunnel"; "eth", "ip", ...;
+ * "drop") only when they apply.
+ */
+void json_hex64(struct jw *w, const char *key, __u64 v);
 /* "2025-11-26T10:59:01.123456Z" */
-json_t *json_iso_time(__u64 wall_ns);
-json_t *json_hop(const struct hop *hop, __u32 hop_id, __u8 dir,
-		 __u32 ifindex, __u64 netns_cookie);
-json_t *json_flags(__u16 flags);
+void json_iso_time(struct jw *w, const char *key, __u64 wall_ns);
+void json_hop(struct jw *w, const char *key, const struct hop *hop,
+	      __u32 hop_id, __u8 dir, __u32 ifindex, __u64 netns_cookie);
+void json_flags(struct jw *w, const char *key, __u16 flags);
 /* "vlan": [...] and "tunnel": {...}. */
-void json_add_carrier(json_t *obj, const struct pkt_carrier *c);
+void json_carrier(struct jw *w, const struct pkt_carrier *c);
 /*
  * "eth", "ip" / "arp", "udp" / "tcp" / "icmp" and "dhcp".  With p NULL,
  * only what a hop can change: addresses, ports, TTL (timeline hops).
  */
-void json_add_packet(json_t *obj, const struct pkt_addrs *a,
-		     const struct pkt_app *p);
+void json_packet(struct jw *w, const struct pkt_addrs *a,
+		 const struct pkt_app *p);
 /* "drop": {"reason", "reason_name", "location"}. */
-void json_add_drop(json_t *obj, const struct pkt_drop *d);
+void json_drop(struct jw *w, const struct pkt_drop *d);
 
 #endif

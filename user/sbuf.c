@@ -26,6 +26,18 @@ void sb_putn(struct sbuf *sb, const char *s, size_t n)
 	sb->pos += n;
 }
 
+void sb_putu(struct sbuf *sb, unsigned long long v)
+{
+	char text[20];
+	size_t i = sizeof(text);
+
+	do {
+		text[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_putn(sb, text + i, sizeof(text) - i);
+}
+
 static void sb_pad(struct sbuf *sb, char c, size_t n)
 {
 	char run[16];

@@ -19,6 +19,20 @@ struct sbuf {
 void sb_init(struct sbuf *sb, char *buf, size_t len);
 /* n bytes of s (no NUL needed among them). */
 void sb_putn(struct sbuf *sb, const char *s, size_t n);
+/* v in decimal. */
+void sb_putu(struct sbuf *sb, unsigned long long v);
+
+/* One character: inline, for the punctuation JSON is made of. */
+static inline void sb_putc(struct sbuf *sb, char c)
+{
+	/* Beyond the end the NUL is in place already: the first write that
+	 * did not fit left it at len - 1. */
+	if (sb->pos + 1 < sb->len) {
+		sb->buf[sb->pos] = c;
+		sb->buf[sb->pos + 1] = '\0';
+	}
+	sb->pos++;
+}
 /*
  * printf into the buffer. The conversions the renderers use on every
  * event (%s %u %x, with "ll" or "z", a width, "-" or "0") are formatted

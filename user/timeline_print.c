@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 #include <string.h>
 
-#include <jansson.h>
-
 #include "event_print.h"
-#include "json_line.h"
 #include "names.h"
 #include "render_parts.h"
 #include "timeline_print.h"
@@ -128,7 +125,7 @@ void timeline_print_text(FILE *out, const struct timeline *t,
 		print_icmp_error_text(out, t, &t->icmp_errors[i], hops);
 }
 
-static json_t *json_timeline_flags(__u32 flags)
+static void json_timeline_flags(struct jw *w, const char *key, __u32 flags)
 {
 	static const struct {
 		__u32 bit;
@@ -139,104 +136,104 @@ static json_t *json_timeline_flags(__u32 flags)
 		{ TIMELINE_F_ICMP_ERROR, "icmp-error" },
 		{ TIMELINE_F_DROPPED, "dropped" },
 	};
-	json_t *a = json_array();
 
+	jw_array(w, key);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (flags & names[i].bit)
-			json_array_append_new(a, json_string(names[i].name));
-	return a;
+			jw_string(w, NULL, names[i].name);
+	jw_end(w);
 }
 
-static json_t *json_timeline_hop(const struct timeline_hop *h,
-				 const struct hop_table *hops)
+static void json_timeline_hop(struct jw *w, const struct timeline_hop *h,
+			      const struct hop_table *hops)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "hop", json_hop(hop_of(hops, h->hop_id), h->hop_id,
-					       h->dir, h->ifindex,
-					       h->netns_cookie));
-	json_object_set_new(o, "kind", json_string(kind_name(h->kind)));
-	json_object_set_new(o, "ts_ns", json_integer((json_int_t)h->ts_ns));
-	json_object_set_new(o, "since_first_ns",
-			    json_integer((json_int_t)h->since_first_ns));
-	json_object_set_new(o, "since_prev_ns",
-			    json_integer((json_int_t)h->since_prev_ns));
-	json_object_set_new(o, "len", json_integer(h->pkt_len));
-	json_object_set_new(o, "flags", json_flags(h->carrier.flags));
-	json_add_carrier(o, &h->carrier);
-	json_add_packet(o, &h->addrs, NULL);
-	json_add_drop(o, &h->drop);
-	return o;
+	jw_object(w, NULL);
+	json_hop(w, "hop", hop_of(hops, h->hop_id), h->hop_id, h->dir, h->ifindex,
+		 h->netns_cookie);
+	jw_string(w, "kind", kind_name(h->kind));
+	jw_int(w, "ts_ns", (long long)h->ts_ns);
+	jw_int(w, "since_first_ns", (long long)h->since_first_ns);
+	jw_int(w, "since_prev_ns", (long long)h->since_prev_ns);
+	jw_int(w, "len", h->pkt_len);
+	json_flags(w, "flags", h->carrier.flags);
+	json_carrier(w, &h->carrier);
+	json_packet(w, &h->addrs, NULL);
+	json_drop(w, &h->drop);
+	jw_end(w);
 }
 
-static json_t *json_icmp_error(const struct timeline *t,
-			       const struct timeline_icmp_error *x,
-			       const struct hop_table *hops)
+static void json_icmp_error(struct jw *w, const struct timeline *t,
+			    const struct timeline_icmp_error *x,
+			    const struct hop_table *hops)
 {
 	const char *type = icmp_type_name(x->l3_family, x->type);
 	const char *code = icmp_code_name(x->l3_family, x->type, x->code);
 	char reporter[IP_STR_LEN];
-	json_t *o = json_object();
 
-	json_object_set_new(o, "fingerprint", json_hex64(x->fingerprint));
-	json_object_set_new(o, "ts_ns", json_integer((json_int_t)x->ts_ns));
-	json_object_set_new(o, "since_first_ns",
-			    json_integer(x->ts_ns > t->first_ts_ns ?
-						 (json_int_t)(x->ts_ns - t->first_ts_ns) :
-						 0));
-	json_object_set_new(o, "hop", json_hop(hop_of(hops, x->hop_id), x->hop_id,
-					       x->dir, x->ifindex,
-					       x->netns_cookie));
-	json_object_set_new(o, "count", json_integer(x->count));
-	json_object_set_new(o, "type", json_integer(x->type));
-	json_object_set_new(o, "code", json_integer(x->code));
+	jw_object(w, NULL);
+	json_hex64(w, "fingerprint", x->fingerprint);
+	jw_int(w, "ts_ns", (long long)x->ts_ns);
+	jw_int(w, "since_first_ns",
+	       x->ts_ns > t->first_ts_ns ? (long long)(x->ts_ns - t->first_ts_ns) : 0);
+	json_hop(w, "hop", hop_of(hops, x->hop_id), x->hop_id, x->dir, x->ifindex,
+		 x->netns_cookie);
+	jw_int(w, "count", x->count);
+	jw_int(w, "type", x->type);
+	jw_int(w, "code", x->code);
 	if (type)
-		json_object_set_new(o, "name", json_string(type));
+		jw_string(w, "name", type);
 	if (code)
-		json_object_set_new(o, "code_name", json_string(code));
+		jw_string(w, "code_name", code);
 	if (x->mtu)
-		json_object_set_new(o, "mtu", json_integer(x->mtu));
-	json_object_set_new(o, "reporter",
-			    json_string(fmt_ip(reporter, x->l3_family, x->reporter)));
-	return o;
+		jw_int(w, "mtu", x->mtu);
+	jw_string(w, "reporter", fmt_ip(reporter, x->l3_family, x->reporter));
+	jw_end(w);
+}
+
+struct timeline_json {
+	const struct timeline *t;
+	const struct hop_table *hops;
+};
+
+static bool render_timeline(struct jw *w, const void *ctx)
+{
+	const struct timeline_json *x = ctx;
+	const struct timeline *t = x->t;
+
+	jw_object(w, NULL);
+	jw_string(w, "type", "timeline");
+	jw_int(w, "version", NSTRACE_JSON_VERSION);
+	jw_int(w, "id", (long long)t->id);
+	json_hex64(w, "fingerprint", t->fingerprint);
+	if (t->related_fp)
+		json_hex64(w, "related_fp", t->related_fp);
+	jw_string(w, "summary", t->summary);
+	jw_string(w, "close", timeline_close_name(t->close_reason));
+	json_timeline_flags(w, "flags", t->flags);
+	jw_int(w, "first_ts_ns", (long long)t->first_ts_ns);
+	jw_int(w, "duration_ns", (long long)(t->last_ts_ns - t->first_ts_ns));
+	jw_int(w, "hops_dropped", t->hops_dropped);
+	/* What the packet is: its first hop's addresses and the app fields. */
+	if (t->n_hops)
+		json_packet(w, &t->hops[0].addrs, &t->app);
+	jw_array(w, "hops");
+	for (__u32 i = 0; i < t->n_hops; i++)
+		json_timeline_hop(w, &t->hops[i], x->hops);
+	jw_end(w);
+	if (t->n_icmp_errors) {
+		jw_array(w, "icmp_errors");
+		for (__u32 i = 0; i < t->n_icmp_errors; i++)
+			json_icmp_error(w, t, &t->icmp_errors[i], x->hops);
+		jw_end(w);
+	}
+	jw_end(w);
+	return true;
 }
 
 void timeline_print_json(FILE *out, const struct timeline *t,
 			 const struct hop_table *hops)
 {
-	json_t *o = json_object();
-	json_t *arr;
+	const struct timeline_json x = { .t = t, .hops = hops };
 
-	if (!o)
-		return;
-	json_object_set_new(o, "type", json_string("timeline"));
-	json_object_set_new(o, "version", json_integer(NSTRACE_JSON_VERSION));
-	json_object_set_new(o, "id", json_integer((json_int_t)t->id));
-	json_object_set_new(o, "fingerprint", json_hex64(t->fingerprint));
-	if (t->related_fp)
-		json_object_set_new(o, "related_fp", json_hex64(t->related_fp));
-	json_object_set_new(o, "summary", json_string(t->summary));
-	json_object_set_new(o, "close",
-			    json_string(timeline_close_name(t->close_reason)));
-	json_object_set_new(o, "flags", json_timeline_flags(t->flags));
-	json_object_set_new(o, "first_ts_ns", json_integer((json_int_t)t->first_ts_ns));
-	json_object_set_new(o, "duration_ns",
-			    json_integer((json_int_t)(t->last_ts_ns - t->first_ts_ns)));
-	json_object_set_new(o, "hops_dropped", json_integer(t->hops_dropped));
-	/* What the packet is: its first hop's addresses and the app fields. */
-	if (t->n_hops)
-		json_add_packet(o, &t->hops[0].addrs, &t->app);
-	arr = json_array();
-	for (__u32 i = 0; i < t->n_hops; i++)
-		json_array_append_new(arr, json_timeline_hop(&t->hops[i], hops));
-	json_object_set_new(o, "hops", arr);
-	if (t->n_icmp_errors) {
-		arr = json_array();
-		for (__u32 i = 0; i < t->n_icmp_errors; i++)
-			json_array_append_new(arr, json_icmp_error(t, &t->icmp_errors[i],
-								   hops));
-		json_object_set_new(o, "icmp_errors", arr);
-	}
-	json_line_write(out, o);
-	json_decref(o);
+	jw_write_line(out, render_timeline, &x);
 }

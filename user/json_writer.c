@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_writer.h"
+
+#define JW_LINE_STACK 4096
+
+void jw_init(struct jw *w, char *buf, size_t len)
+{
+	memset(w, 0, sizeof(*w));
+	sb_init(&w->sb, buf, len);
+}
+
+void json_escape(struct sbuf *sb, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t run = 0;
+
+	sb_putc(sb, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6] = { '\\', 0 };
+		size_t n = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		sb_putn(sb, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default: /* the other control characters, upper-case hex */
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 0xf];
+			n = 6;
+		}
+		sb_putn(sb, esc, n);
+	}
+	sb_putn(sb, s + run, len - run);
+	sb_putc(sb, '"');
+}
+
+/* Well-formed UTF-8 (no overlong forms, surrogates or code points past
+ * U+10FFFF), what jansson accepts in a string. */
+static bool utf8_valid(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		unsigned int cp, n;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return false;
+		if (len - i <= n)
+			return false;
+		for (unsigned int k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+/* The comma and the key before a member. */
+static void member(struct jw *w, const char *key)
+{
+	if (w->depth > 0) {
+		if (w->started[w->depth - 1])
+			sb_putc(&w->sb, ',');
+		w->started[w->depth - 1] = true;
+	}
+	if (key) {
+		json_escape(&w->sb, key, strlen(key));
+		sb_putc(&w->sb, ':');
+	}
+}
+
+static void open_value(struct jw *w, const char *key, char open, char close)
+{
+	member(w, key);
+	sb_putc(&w->sb, open);
+	if (w->depth == JW_MAX_DEPTH) {
+		w->deep = true;
+		return;
+	}
+	w->started[w->depth] = false;
+	w->close[w->depth++] = close;
+}
+
+void jw_object(struct jw *w, const char *key)
+{
+	open_value(w, key, '{', '}');
+}
+
+void jw_array(struct jw *w, const char *key)
+{
+	open_value(w, key, '[', ']');
+}
+
+void jw_end(struct jw *w)
+{
+	if (w->depth > 0)
+		sb_putc(&w->sb, w->close[--w->depth]);
+}
+
+void jw_string(struct jw *w, const char *key, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!utf8_valid((const unsigned char *)s, len))
+		return;
+	member(w, key);
+	json_escape(&w->sb, s, len);
+}
+
+void jw_int(struct jw *w, const char *key, long long v)
+{
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	member(w, key);
+	if (v < 0)
+		sb_putc(&w->sb, '-');
+	sb_putu(&w->sb, u);
+}
+
+void jw_bool(struct jw *w, const char *key, bool v)
+{
+	member(w, key);
+	sb_putn(&w->sb, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jw_null(struct jw *w, const char *key)
+{
+	member(w, key);
+	sb_putn(&w->sb, "null", 4);
+}
+
+bool jw_write_line(FILE *out, jw_render_fn render, const void *ctx)
+{
+	char stack_buf[JW_LINE_STACK];
+	char *buf = stack_buf;
+	struct jw w;
+
+	jw_init(&w, stack_buf, sizeof(stack_buf));
+	if (!render(&w, ctx) || w.deep)
+		return false;
+	if (w.sb.pos + 1 >= sizeof(stack_buf)) {
+		size_t len = w.sb.pos + 2;
+
+		buf = malloc(len);
+		if (!buf)
+			return false;
+		jw_init(&w, buf, len);
+		render(&w, ctx);
+	}
+	buf[w.sb.pos] = '\n';
+	fwrite(buf, 1, w.sb.pos + 1, out);
+	if (buf != stack_buf)
+		free(buf);
+	return true;
+}
