@@ -47,6 +47,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(VMLINUX_DIR) -Iincl
 	-Wall -Werror -Wno-unused-function -MMD -MP
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
@@ -59,6 +60,9 @@ BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/%,$(BENCH_SRCS))
 BENCH_LIB_OBJS := $(filter-out $(OUT)/user/main.o,$(USER_OBJS))
 
 .PHONY: all deps vmlinux test unit-test lab-selftest bench demo clean
+# Build products, not intermediates for make to delete when it is done: the
+# live benchmark loads build/bpf/empty.bpf.o, and a rebuild needs neither.
+.SECONDARY: $(BPF_OBJS) $(SKELS)
 all: $(OUT)/nstrace
 
 deps:
@@ -112,7 +116,7 @@ test: $(OUT)/nstrace $(OUT)/nstrace-tests
 unit-test: $(OUT)/nstrace $(OUT)/nstrace-tests
 	$(Q)$(OUT)/nstrace-tests
 
-bench: $(OUT)/nstrace $(BENCH_BINS)
+bench: $(OUT)/nstrace $(BENCH_BINS) $(OUT)/bpf/empty.bpf.o
 	$(Q)bash scripts/bench.sh
 
 demo: $(OUT)/nstrace

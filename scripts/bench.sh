@@ -7,7 +7,7 @@
 #   build/bench/probe_cost   per-packet cost of the probe (BPF_PROG_TEST_RUN)
 #   build/bench/ring_drain   events/s from the ring buffer to user space
 #   build/bench/render       ns per event to write it as text or JSON
-#   scripts/bench-live.sh    veth flood: untraced / nstrace / tcpdump
+#   scripts/bench-live.sh    veth flood: untraced / nstrace / tcpdump (paired)
 #   bench/discovery.sh       topology discovery time
 #   bench/dhcp-bench.sh      nstrace dhcp: attach time, cost on a DHCP exchange
 #
@@ -50,7 +50,11 @@ else
 fi
 bench ring_drain build/bench/ring_drain
 bench render build/bench/render
-bench live bash scripts/bench-live.sh
+# Paired with an untraced twin, short turns, many rounds: the interleaved
+# default's ratios move by +-15 % on this shared machine, the paired ones
+# by +-1-2 % (docs/performance.md).
+bench live bash scripts/bench-live.sh -p -d 0.5 -r 21 \
+	-c "empty-tcx match-nothing every-text every-json tcpdump"
 if [ -f bench/discovery.sh ]; then
 	bench discovery bash bench/discovery.sh
 else
