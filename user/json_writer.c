@@ -12,36 +12,45 @@ void jw_init(struct jw *w, char *buf, size_t len)
 	sb_init(&w->sb, buf, len);
 }
 
-void json_escape(struct sbuf *sb, const char *s, size_t len)
+/* What jansson escapes: '"', '\\' and the control characters. */
+static const bool needs_escape[256] = {
+	[0x00 ... 0x1f] = true, ['"'] = true, ['\\'] = true,
+};
+
+/* \b \f \n \r \t by name, the other control characters as \u00XX in
+ * upper-case hex, as jansson writes them. */
+static void put_escape(struct sbuf *sb, unsigned char c)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+	size_t n = 2;
+
+	switch (c) {
+	case '"': esc[1] = '"'; break;
+	case '\\': esc[1] = '\\'; break;
+	case '\b': esc[1] = 'b'; break;
+	case '\f': esc[1] = 'f'; break;
+	case '\n': esc[1] = 'n'; break;
+	case '\r': esc[1] = 'r'; break;
+	case '\t': esc[1] = 't'; break;
+	default: n = 6;
+	}
+	sb_putn(sb, esc, n);
+}
+
+void json_escape(struct sbuf *sb, const char *s, size_t len)
+{
 	size_t run = 0;
 
 	sb_putc(sb, '"');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		char esc[6] = { '\\', 0 };
-		size_t n = 2;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!needs_escape[c])
 			continue;
 		sb_putn(sb, s + run, i - run);
+		put_escape(sb, c);
 		run = i + 1;
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		default: /* the other control characters, upper-case hex */
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0xf];
-			n = 6;
-		}
-		sb_putn(sb, esc, n);
 	}
 	sb_putn(sb, s + run, len - run);
 	sb_putc(sb, '"');
