@@ -26,16 +26,35 @@ void sb_putn(struct sbuf *sb, const char *s, size_t n)
 	sb->pos += n;
 }
 
+/* The digits of v end at text + DIGITS_MAX; returns where they start. Two
+ * loops, so that each divides by a constant. */
+#define DIGITS_MAX 20 /* 2^64 - 1 in decimal */
+
+static char *digits(char text[DIGITS_MAX], unsigned long long v, bool hex)
+{
+	static const char hex_digits[] = "0123456789abcdef";
+	char *p = text + DIGITS_MAX;
+
+	if (hex) {
+		do {
+			*--p = hex_digits[v & 0xf];
+			v >>= 4;
+		} while (v);
+	} else {
+		do {
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+	}
+	return p;
+}
+
 void sb_putu(struct sbuf *sb, unsigned long long v)
 {
-	char text[20];
-	size_t i = sizeof(text);
+	char text[DIGITS_MAX];
+	char *p = digits(text, v, false);
 
-	do {
-		text[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	sb_putn(sb, text + i, sizeof(text) - i);
+	sb_putn(sb, p, (size_t)(text + DIGITS_MAX - p));
 }
 
 static void sb_pad(struct sbuf *sb, char c, size_t n)
@@ -116,23 +135,10 @@ static void sb_field(struct sbuf *sb, const struct conv *c, const char *text,
 static void sb_number(struct sbuf *sb, const struct conv *c,
 		      unsigned long long v)
 {
-	static const char hex[] = "0123456789abcdef";
-	char text[24];
-	size_t i = sizeof(text);
+	char text[DIGITS_MAX];
+	char *p = digits(text, v, c->type == 'x');
 
-	/* Two loops, so that each divides by a constant. */
-	if (c->type == 'x') {
-		do {
-			text[--i] = hex[v & 0xf];
-			v >>= 4;
-		} while (v);
-	} else {
-		do {
-			text[--i] = (char)('0' + v % 10);
-			v /= 10;
-		} while (v);
-	}
-	sb_field(sb, c, text + i, sizeof(text) - i);
+	sb_field(sb, c, p, (size_t)(text + DIGITS_MAX - p));
 }
 
 /* The format from fmt on, through vsnprintf, from where it started. */
