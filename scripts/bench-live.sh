@@ -60,9 +60,10 @@
 # baseline.
 #
 # Prints "RESULT live ..." (medians, the 25th-75th percentile of the
-# per-round ratios to show the noise, and a 95 % confidence interval of
-# the median ratio) and "TARGET live ... PASS|FAIL" (PASS/FAIL on the
-# median; "inconclusive" when the interval straddles the target).
+# per-round ratios to show the noise, a 95 % confidence interval of the
+# median ratio, and with -p the ns a packet's path gained) and "TARGET
+# live ... PASS|FAIL" (PASS/FAIL on the median; "inconclusive" when the
+# interval straddles the target).
 # Exit status 0 when it ran, whether or not the targets were met (a FAIL
 # line says so: this machine is shared and noisy, the figures are what
 # count); 2 bad usage, 4 not root or a tool missing, 5 a run failed.
@@ -394,8 +395,9 @@ one_run_paired() {
 		-v tb="$b_secs" -v tr="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v w="$w0 $w1" \
 		-v n="$(cat "$TMP/note")" \
 		'BEGIN {split(w, ww, " ");
-			printf "%.0f %.3f %.0f %.3f %.0f %s\n", ma, (mb > 0 ? ma / mb : 0),
-			ra / ta, (rb > 0 ? (ra / ta) / (rb / tb) : 0), 100 * tr / hz / (ww[2] - ww[1]), n}' \
+			printf "%.0f %.3f %.0f %.3f %.0f %.1f %s\n", ma, (mb > 0 ? ma / mb : 0),
+			ra / ta, (rb > 0 ? (ra / ta) / (rb / tb) : 0), 100 * tr / hz / (ww[2] - ww[1]),
+			(ma > 0 && mb > 0 ? 1e9 / ma - 1e9 / mb : 0), n}' \
 		>"$TMP/run"
 }
 
@@ -432,23 +434,25 @@ show() {
 # itself: it is what the "untraced" lines report.
 # show_paired ROUND CONFIG RUN_FILE: print one paired run.
 show_paired() {
-	local pps r recv_pps rr tracer_cpu note
-	read -r pps r recv_pps rr tracer_cpu note <"$3"
-	printf 'round %d %-13s %7s pkt/s (turn median) ratio to twin %5s | received %7s pkt/s ratio %5s | tracer cpu %3s %% | %s\n' \
-		"$1" "$2" "$pps" "$r" "$recv_pps" "$rr" "$tracer_cpu" "$note"
+	local pps r recv_pps rr tracer_cpu extra_ns note
+	read -r pps r recv_pps rr tracer_cpu extra_ns note <"$3"
+	printf 'round %d %-13s %7s pkt/s (turn median) ratio to twin %5s, %+6.1f ns/pkt | received %7s pkt/s ratio %5s | tracer cpu %3s %% | %s\n' \
+		"$1" "$2" "$pps" "$r" "$extra_ns" "$recv_pps" "$rr" "$tracer_cpu" "$note"
 }
 
 # -p: every configuration, "untraced" first, once per round; each run is
 # its own comparison with the twin.  The results file keeps the columns
 # of the interleaved method: pps, ratio, (received pps), (received
-# ratio), CPU %.
+# ratio), CPU %; and then what the tracer adds to a packet's time, in ns
+# (1/traced - 1/twin of the turn medians): a cost that does not depend on
+# how fast the rest of the packet's path is, as the ratio does.
 for round in $(seq "$ROUNDS"); do
 	[ "$PAIRED" -eq 1 ] || break
 	for cfg in untraced $CONFIGS; do
 		one_run_paired "$cfg"
 		show_paired "$round" "$cfg" "$TMP/run"
-		read -r pps r recv_pps rr tracer_cpu _ <"$TMP/run"
-		echo "$cfg $pps $r $recv_pps $rr $tracer_cpu" >>"$TMP/results"
+		read -r pps r recv_pps rr tracer_cpu extra_ns _ <"$TMP/run"
+		echo "$cfg $pps $r $recv_pps $rr $tracer_cpu $extra_ns" >>"$TMP/results"
 	done
 done
 
@@ -476,10 +480,11 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # column CONFIG N [P]: percentile P (default the median) of column N of
-# that configuration's runs; columns 3 and 5 are ratios.
+# that configuration's runs; columns 3 and 5 are ratios, 7 (paired) ns.
 column() {
 	local fmt=%.0f
 	[ "$2" = 3 ] || [ "$2" = 5 ] && fmt=%.3f
+	[ "$2" = 7 ] && fmt=%.1f
 	awk -v c="$1" -v n="$2" '$1 == c {print $n}' "$TMP/results" | percentile "${3:-50}" "$fmt"
 }
 
@@ -500,6 +505,7 @@ for cfg in untraced $CONFIGS; do
 	CI[$cfg]=$(median_ci "$cfg")
 	if [ "$PAIRED" -eq 1 ]; then
 		extra="median_received_pps=$(column "$cfg" 4) median_received_ratio=$(column "$cfg" 5)"
+		extra+=" median_ns_per_pkt=$(column "$cfg" 7)"
 	else
 		extra="median_pkt_per_cpu_s=$(column "$cfg" 4) median_cpu_ratio=$(column "$cfg" 5)"
 	fi
