@@ -5,7 +5,8 @@
 #include "json_line.h"
 #include "json_writer.h"
 
-/* False for what jansson should write (a real, nesting too deep). */
+/* False for what jansson should write (a real); nesting deeper than
+ * JW_MAX_DEPTH jw_write_line() hands back to it. */
 static bool put_value(struct jw *w, const char *key, const json_t *v)
 {
 	const char *k;
@@ -20,14 +21,14 @@ static bool put_value(struct jw *w, const char *key, const json_t *v)
 			if (!put_value(w, k, item))
 				return false;
 		jw_end(w);
-		return !w->deep;
+		return true;
 	case JSON_ARRAY:
 		jw_array(w, key);
 		json_array_foreach(v, i, item)
 			if (!put_value(w, NULL, item))
 				return false;
 		jw_end(w);
-		return !w->deep;
+		return true;
 	case JSON_STRING:
 		/* Valid UTF-8 (jansson checks when it makes a string); one
 		 * with a NUL inside is jansson's to write. */

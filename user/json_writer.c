@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +39,8 @@ static void put_escape(struct sbuf *sb, unsigned char c)
 	sb_putn(sb, esc, n);
 }
 
-void json_escape(struct sbuf *sb, const char *s, size_t len)
+/* s (len bytes) quoted and escaped as jansson does. */
+static void json_escape(struct sbuf *sb, const char *s, size_t len)
 {
 	size_t run = 0;
 
@@ -143,6 +145,19 @@ void jw_string(struct jw *w, const char *key, const char *s)
 		return;
 	member(w, key);
 	json_escape(&w->sb, s, len);
+}
+
+void jw_stringf(struct jw *w, const char *key, const char *fmt, ...)
+{
+	char buf[64];
+	struct sbuf sb;
+	va_list ap;
+
+	sb_init(&sb, buf, sizeof(buf));
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	jw_string(w, key, buf);
 }
 
 void jw_int(struct jw *w, const char *key, long long v)

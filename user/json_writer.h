@@ -35,12 +35,12 @@ void jw_object(struct jw *w, const char *key);
 void jw_array(struct jw *w, const char *key);
 void jw_end(struct jw *w);
 void jw_string(struct jw *w, const char *key, const char *s);
+/* A string made by printf, up to 63 bytes (numbers, times, addresses). */
+void jw_stringf(struct jw *w, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void jw_int(struct jw *w, const char *key, long long v);
 void jw_bool(struct jw *w, const char *key, bool v);
 void jw_null(struct jw *w, const char *key);
-
-/* s (len bytes) quoted and escaped as jansson does. */
-void json_escape(struct sbuf *sb, const char *s, size_t len);
 
 /*
  * One JSON line: render(w, ctx) writes one top-level value, or returns

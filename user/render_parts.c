@@ -272,12 +272,7 @@ void text_usec(struct sbuf *sb, __u64 ns)
 
 void json_hex64(struct jw *w, const char *key, __u64 v)
 {
-	char buf[17];
-	struct sbuf sb;
-
-	sb_init(&sb, buf, sizeof(buf));
-	sb_printf(&sb, "%016llx", (unsigned long long)v);
-	jw_string(w, key, buf);
+	jw_stringf(w, key, "%016llx", (unsigned long long)v);
 }
 
 /* "YYYY-MM-DDTHH:MM:SS" of the last second asked for: events come in time
@@ -305,16 +300,13 @@ static bool utc_second(time_t sec, char out[20])
 
 void json_iso_time(struct jw *w, const char *key, __u64 wall_ns)
 {
-	char day[20], buf[32];
-	struct sbuf sb;
+	char day[20];
 
 	if (!utc_second((time_t)(wall_ns / 1000000000ull), day)) {
 		jw_null(w, key);
 		return;
 	}
-	sb_init(&sb, buf, sizeof(buf));
-	sb_printf(&sb, "%s.%06uZ", day, (unsigned int)(wall_ns % 1000000000ull / 1000));
-	jw_string(w, key, buf);
+	jw_stringf(w, key, "%s.%06uZ", day, (unsigned int)(wall_ns % 1000000000ull / 1000));
 }
 
 static void json_ip_str(struct jw *w, const char *key, __u8 family,
@@ -404,15 +396,11 @@ void json_carrier(struct jw *w, const struct pkt_carrier *c)
 static void json_proto_name(struct jw *w, const char *key, __u8 proto)
 {
 	const char *name = ip_proto_name(proto);
-	char buf[4];
-	struct sbuf sb;
 
-	if (!name) {
-		sb_init(&sb, buf, sizeof(buf));
-		sb_printf(&sb, "%u", proto);
-		name = buf;
-	}
-	jw_string(w, key, name);
+	if (name)
+		jw_string(w, key, name);
+	else
+		jw_stringf(w, key, "%u", proto);
 }
 
 static void add_eth(struct jw *w, const struct pkt_addrs *a,
@@ -429,12 +417,11 @@ static void add_eth(struct jw *w, const struct pkt_addrs *a,
 	}
 	if (p) {
 		const char *name = ethertype_name(p->eth_proto);
-		char hex[8];
-		struct sbuf sb;
 
-		sb_init(&sb, hex, sizeof(hex));
-		sb_printf(&sb, "0x%04x", p->eth_proto);
-		jw_string(w, "proto", name ? name : hex);
+		if (name)
+			jw_string(w, "proto", name);
+		else
+			jw_stringf(w, "proto", "0x%04x", p->eth_proto);
 	}
 	jw_end(w);
 }
@@ -531,8 +518,6 @@ static void add_dhcp(struct jw *w, const struct pkt_app *p)
 	bool v6 = p->app == NSTRACE_APP_DHCP6;
 	const char *msg = v6 ? dhcp6_msg_name(p->dhcp_msg) :
 			       dhcp4_msg_name(p->dhcp_msg);
-	char xid[16];
-	struct sbuf sb;
 
 	jw_object(w, "dhcp");
 	jw_int(w, "version", v6 ? 6 : 4);
@@ -546,12 +531,10 @@ static void add_dhcp(struct jw *w, const struct pkt_app *p)
 	}
 	jw_int(w, "msg_type", p->dhcp_msg);
 	set_str(w, "msg", msg);
-	sb_init(&sb, xid, sizeof(xid));
 	if (v6)
-		sb_printf(&sb, "0x%06x", p->xid);
+		jw_stringf(w, "xid", "0x%06x", p->xid);
 	else
-		sb_printf(&sb, "0x%08x", p->xid);
-	jw_string(w, "xid", xid);
+		jw_stringf(w, "xid", "0x%08x", p->xid);
 	if (!v6)
 		json_mac_str(w, "chaddr", p->chaddr);
 	jw_end(w);
@@ -580,16 +563,11 @@ void json_packet(struct jw *w, const struct pkt_addrs *a,
 
 void json_drop(struct jw *w, const struct pkt_drop *d)
 {
-	char loc[24];
-	struct sbuf sb;
-
 	if (!d->present)
 		return;
 	jw_object(w, "drop");
 	jw_int(w, "reason", d->reason);
 	set_str(w, "reason_name", drop_reason_name(d->reason));
-	sb_init(&sb, loc, sizeof(loc));
-	sb_printf(&sb, "0x%llx", (unsigned long long)d->location);
-	jw_string(w, "location", loc);
+	jw_stringf(w, "location", "0x%llx", (unsigned long long)d->location);
 	jw_end(w);
 }

@@ -151,7 +151,7 @@ static void sb_vsnprintf(struct sbuf *sb, size_t start, const char *fmt,
 	sb->pos = start + (n > 0 ? (size_t)n : 0);
 }
 
-static void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
+void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
 {
 	size_t start = sb->pos;
 	struct conv c;

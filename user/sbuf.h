@@ -41,6 +41,7 @@ static inline void sb_putc(struct sbuf *sb, char c)
  */
 void sb_printf(struct sbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap);
 /* Like sb_printf, with a space first unless the text is empty. */
 void sb_word(struct sbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
