@@ -46,6 +46,19 @@ int ring_reader_open(struct ring_reader *r, int map_fd)
 	return 0;
 }
 
+/* The length word of the record at position pos (acquire: its data was
+ * written before the producer cleared the busy bit). */
+static __u32 record_len(const struct ring_reader *r, unsigned long pos, const __u32 **hdr)
+{
+	*hdr = (const __u32 *)(r->data + (pos & (r->size - 1)));
+	return __atomic_load_n(*hdr, __ATOMIC_ACQUIRE);
+}
+
+static unsigned long record_end(unsigned long pos, __u32 len)
+{
+	return pos + ((RECORD_HDR_LEN + (len & ~BPF_RINGBUF_DISCARD_BIT) + 7) & ~7ul);
+}
+
 int ring_reader_consume(struct ring_reader *r, ring_record_fn fn, void *ctx,
 			unsigned int max)
 {
@@ -56,19 +69,20 @@ int ring_reader_consume(struct ring_reader *r, ring_record_fn fn, void *ctx,
 
 	prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
 	while (cons < prod && n < max) {
-		const __u32 *hdr = (const __u32 *)(r->data + (cons & (r->size - 1)));
-		__u32 len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
-		__u32 size = len & ~BPF_RINGBUF_DISCARD_BIT;
+		const __u32 *hdr;
+		__u32 len = record_len(r, cons, &hdr);
 
 		if (len & BPF_RINGBUF_BUSY_BIT)
 			break; /* reserved, not yet submitted: later */
-		cons += (RECORD_HDR_LEN + size + 7) & ~7ul;
 		if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
-			n++;
-			ret = fn(ctx, (void *)(hdr + 2), size);
-			if (ret < 0)
+			ret = fn(ctx, (void *)(hdr + 2), len);
+			if (ret == RING_RECORD_LATER)
 				break;
+			n++;
 		}
+		cons = record_end(cons, len);
+		if (ret < 0)
+			break;
 		if (++since == RING_READER_PUBLISH) {
 			__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
 			published = cons;
@@ -80,6 +94,31 @@ int ring_reader_consume(struct ring_reader *r, ring_record_fn fn, void *ctx,
 	if (cons != published)
 		__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
 	return ret < 0 ? ret : (int)n;
+}
+
+const void *ring_reader_peek(struct ring_reader *r, size_t *size)
+{
+	unsigned long cons = __atomic_load_n(r->consumer_pos, __ATOMIC_RELAXED);
+	unsigned long start = cons;
+	unsigned long prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+	const void *rec = NULL;
+
+	while (cons < prod) {
+		const __u32 *hdr;
+		__u32 len = record_len(r, cons, &hdr);
+
+		if (len & BPF_RINGBUF_BUSY_BIT)
+			break;
+		if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
+			*size = len;
+			rec = hdr + 2;
+			break;
+		}
+		cons = record_end(cons, len);
+	}
+	if (cons != start)
+		__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
+	return rec;
 }
 
 void ring_reader_close(struct ring_reader *r)

@@ -16,8 +16,13 @@
 
 #define RING_READER_PUBLISH 64
 
-/* Called for every committed record; a negative return stops the call. */
+/*
+ * Called for every committed record. A negative return stops the call
+ * after this record; RING_RECORD_LATER stops it before this record, which
+ * stays for the next call (a reader merging rings by time).
+ */
 typedef int (*ring_record_fn)(void *ctx, void *data, size_t size);
+#define RING_RECORD_LATER 1
 
 struct ring_reader {
 	unsigned long *consumer_pos; /* shared, written here */
@@ -32,11 +37,17 @@ int ring_reader_open(struct ring_reader *r, int map_fd);
 
 /*
  * Hand fn the committed records in order, at most max of them.  Returns
- * the number handed over, or fn's negative return (that record counts as
+ * the number consumed, or fn's negative return (that record counts as
  * consumed).
  */
 int ring_reader_consume(struct ring_reader *r, ring_record_fn fn, void *ctx,
 			unsigned int max);
+
+/*
+ * The next committed record (not consumed), or NULL when there is none
+ * yet; *size is its length.  Discarded records before it are consumed.
+ */
+const void *ring_reader_peek(struct ring_reader *r, size_t *size);
 
 void ring_reader_close(struct ring_reader *r);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -19,6 +20,11 @@ static int on_sample(void *ctx, void *data, size_t size)
 	if (size < sizeof(*e) || e->version != NSTRACE_EVENT_VERSION) {
 		s->malformed++;
 		return 0;
+	}
+	/* The other ring holds an older record: that one first. */
+	if (e->ts_ns > s->merge_limit_ns) {
+		s->merge_held = true;
+		return RING_RECORD_LATER;
 	}
 	s->events++;
 	s->batch++;
@@ -77,20 +83,65 @@ int stream_epoll_fd(const struct stream *s)
 	return s->epoll_fd;
 }
 
+/* The time of ring i's next record: STREAM_NO_RECORD when it has none, 0
+ * for a record on_sample() will count as malformed (it goes at once). */
+#define STREAM_NO_RECORD UINT64_MAX
+
+static __u64 next_ts(struct stream *s, int i)
+{
+	size_t size;
+	const struct nstrace_event *e = ring_reader_peek(&s->ring[i], &size);
+
+	if (!e)
+		return STREAM_NO_RECORD;
+	return size < sizeof(*e) ? 0 : e->ts_ns;
+}
+
 int stream_drain(struct stream *s)
 {
 	s->batch = 0;
 	s->more = false;
-	/* The small ring first: it holds the older records. on_sample()
-	 * fails only to stop the stream, which s->stopped records. */
-	for (int i = 0; i < STREAM_RINGS && !s->stopped; i++) {
-		ring_reader_consume(&s->ring[i], on_sample, s, STREAM_BATCH_MAX - s->batch);
-		/* Under a flood a ring never empties: give the loop its turn. */
-		if (s->batch >= STREAM_BATCH_MAX) {
-			s->more = true;
-			break;
+	/*
+	 * The two rings merged by time: records go to "burst" while "events"
+	 * is full, and to "events" again once the reader has made room, so
+	 * either may hold the older ones. Each turn takes, from the ring with
+	 * the older next record, the records older than the other ring's next
+	 * one. A turn takes RING_READER_PUBLISH records at most: the producer
+	 * writes to a full "events" again only after the reader published its
+	 * position, which it does at that count, so what a turn takes from
+	 * "events" predates anything "burst" got during the turn.
+	 * on_sample() fails only to stop the stream, which s->stopped records.
+	 */
+	while (!s->stopped && s->batch < STREAM_BATCH_MAX) {
+		__u64 ts_burst = next_ts(s, STREAM_RING_BURST), ts_events;
+		unsigned int max = STREAM_BATCH_MAX - s->batch;
+		int from = STREAM_RING_EVENTS, n;
+
+		s->merge_limit_ns = ts_burst;
+		/* "burst" holds records only after a burst. While it is empty,
+		 * "events" is read without a first look at its next record
+		 * (the producer writes that position's line at every reserve). */
+		if (ts_burst != STREAM_NO_RECORD) {
+			ts_events = next_ts(s, STREAM_RING_EVENTS);
+			if (ts_burst < ts_events) {
+				from = STREAM_RING_BURST;
+				s->merge_limit_ns = ts_events;
+			}
 		}
+		if (max > RING_READER_PUBLISH)
+			max = RING_READER_PUBLISH;
+		s->merge_held = false;
+		n = ring_reader_consume(&s->ring[from], on_sample, s, max);
+		/* Caught up, and "burst" was empty: done until the next wakeup
+		 * or tick. Chasing the producer a few records a turn would
+		 * publish the consumer position at every turn, and each
+		 * publish stalls the producer's next reserve. */
+		if (n < (int)max && !s->merge_held && from == STREAM_RING_EVENTS &&
+		    ts_burst == STREAM_NO_RECORD)
+			break;
 	}
+	/* Under a flood a ring never empties: give the loop its turn. */
+	s->more = s->batch >= STREAM_BATCH_MAX;
 	return (int)s->batch;
 }
 

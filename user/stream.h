@@ -5,7 +5,9 @@
  * on lost events.  The probe submits with BPF_RB_NO_WAKEUP and forces a
  * wakeup only past a fill threshold, so the owner calls stream_drain() on a
  * short timer (STREAM_DRAIN_MS) as well as when the epoll fd is readable.
- * Events of a burst may come out of time order (the correlator sorts).
+ * The two rings are merged by the events' time, so that events come out in
+ * time order after a burst too (as far as the probes' CPUs stamped them
+ * in order).
  */
 #ifndef NSTRACE_STREAM_H
 #define NSTRACE_STREAM_H
@@ -22,7 +24,7 @@
 /* Called for every event; return nonzero to stop the stream. */
 typedef int (*stream_event_fn)(void *ctx, const struct nstrace_event *e, size_t size);
 
-/* The rings in the order they are drained. */
+/* The probe's rings. */
 enum { STREAM_RING_EVENTS, STREAM_RING_BURST, STREAM_RINGS };
 
 /* The probe's maps the stream reads (probe_fds()). */
@@ -46,6 +48,8 @@ struct stream {
 	__u64 malformed; /* records too short or of another ABI version */
 	__u64 lost; /* total lost, as of the last stream_check_lost() */
 	__u32 batch; /* delivered in the current stream_drain() */
+	__u64 merge_limit_ns; /* the other ring's next event time, in a turn */
+	bool merge_held; /* the turn ended at merge_limit_ns */
 	bool more; /* the last drain stopped at STREAM_BATCH_MAX: call again */
 	bool stopped; /* fn asked to stop */
 };
