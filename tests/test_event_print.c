@@ -407,6 +407,13 @@ START_TEST(text_line)
 	ck_assert(!strncmp(line, "22:13:20.123456 ifindex 101 netns-cookie 4096 in  ",
 			   50));
 	free(line);
+	/* A namespace may be named anything but "/": one line still. */
+	snprintf(qdhcp.netns, sizeof(qdhcp.netns), "two\nlines\\");
+	line = capture(event_print_text, &e, &qdhcp, WALL_NS);
+	ck_assert_msg(!strncmp(line, "22:13:20.123456 two\\x0alines\\\\/tap1      in  fa:", 48), "%s",
+		      line);
+	ck_assert_ptr_eq(strchr(line, '\n'), line + strlen(line) - 1);
+	free(line);
 }
 END_TEST
 

@@ -90,29 +90,46 @@ START_TEST(word_and_putn_keep_the_contract)
 }
 END_TEST
 
-/* sb_putc and sb_putu against snprintf of the same text, every length. */
+typedef void (*sb_writer)(struct sbuf *sb, const void *arg);
+
+/* What write() leaves in a buffer of every length up to 24 ('#' marks
+ * bytes untouched), and its count, against snprintf's of want. */
+static void same_as_snprintf_of(sb_writer write, const void *arg, const char *want)
+{
+	for (size_t len = 0; len <= 24; len++) {
+		char ours[32], libc[32];
+		struct sbuf sb;
+		int n;
+
+		memset(ours, '#', sizeof(ours));
+		memset(libc, '#', sizeof(libc));
+		sb_init(&sb, ours, len);
+		write(&sb, arg);
+		n = snprintf(len ? libc : NULL, len, "%s", want);
+		ck_assert_uint_eq(sb.pos, (size_t)n);
+		ck_assert_msg(!memcmp(ours, libc, sizeof(ours)), "len %zu: '%.*s' vs '%.*s'", len,
+			      (int)len, ours, (int)len, libc);
+	}
+}
+
+static void put_braced_number(struct sbuf *sb, const void *arg)
+{
+	sb_putc(sb, '{');
+	sb_putu(sb, *(const unsigned long long *)arg);
+	sb_putc(sb, '}');
+}
+
+/* sb_putc and sb_putu against snprintf of the same text. */
 START_TEST(putc_and_putu_match_snprintf)
 {
 	static const unsigned long long values[] = { 0, 7, 10, 4294967295ull,
 						     18446744073709551615ull };
 
-	for (size_t len = 0; len <= 24; len++) {
-		for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-			char ours[32], libc[32];
-			struct sbuf sb;
-			int n;
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		char want[32];
 
-			memset(ours, '#', sizeof(ours));
-			memset(libc, '#', sizeof(libc));
-			sb_init(&sb, ours, len);
-			sb_putc(&sb, '{');
-			sb_putu(&sb, values[i]);
-			sb_putc(&sb, '}');
-			n = snprintf(len ? libc : NULL, len, "{%llu}", values[i]);
-			ck_assert_uint_eq(sb.pos, (size_t)n);
-			ck_assert_msg(!memcmp(ours, libc, sizeof(ours)), "len %zu: '%.*s' vs '%.*s'",
-				      len, (int)len, ours, (int)len, libc);
-		}
+		snprintf(want, sizeof(want), "{%llu}", values[i]);
+		same_as_snprintf_of(put_braced_number, &values[i], want);
 	}
 }
 END_TEST
@@ -148,6 +165,31 @@ START_TEST(mac_and_ipv4_match_libc)
 }
 END_TEST
 
+static void put_visible(struct sbuf *sb, const void *arg)
+{
+	sb_put_visible(sb, arg);
+}
+
+/* Names from the host: what a terminal acts on comes out as \xNN, a
+ * backslash doubled, the rest as is; the contract holds when cut. */
+START_TEST(visible_escapes_what_a_terminal_acts_on)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "qdhcp-1f2e", "qdhcp-1f2e" },
+		{ "", "" },
+		{ "evil\nns", "evil\\x0ans" },
+		{ "a\\b", "a\\\\b" },
+		{ "\x1b[2J\x7f\t", "\\x1b[2J\\x7f\\x09" },
+		{ "\xc3\xa9t\xc3\xa9 ", "\xc3\xa9t\xc3\xa9 " }, /* UTF-8 and spaces stay */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		same_as_snprintf_of(put_visible, cases[i].in, cases[i].out);
+}
+END_TEST
+
 NSTRACE_SUITE(sbuf)
 {
 	Suite *s = suite_create("sbuf");
@@ -157,6 +199,7 @@ NSTRACE_SUITE(sbuf)
 	tcase_add_test(tc, word_and_putn_keep_the_contract);
 	tcase_add_test(tc, putc_and_putu_match_snprintf);
 	tcase_add_test(tc, mac_and_ipv4_match_libc);
+	tcase_add_test(tc, visible_escapes_what_a_terminal_acts_on);
 	suite_add_tcase(s, tc);
 	return s;
 }

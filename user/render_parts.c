@@ -23,8 +23,11 @@ void text_hop_label(struct sbuf *sb, const struct hop *hop, __u32 ifindex,
 			(unsigned long long)netns_cookie);
 		return;
 	}
-	sb_word(sb, "%s/%s", hop->netns[0] ? hop->netns : "-",
-		hop->dev[0] ? hop->dev : "?");
+	if (sb->pos)
+		sb_putc(sb, ' ');
+	sb_put_visible(sb, hop->netns[0] ? hop->netns : "-");
+	sb_putc(sb, '/');
+	sb_put_visible(sb, hop->dev[0] ? hop->dev : "?");
 }
 
 static void text_vlan(struct sbuf *sb, __u16 tci)

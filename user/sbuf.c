@@ -30,9 +30,10 @@ void sb_putn(struct sbuf *sb, const char *s, size_t n)
  * loops, so that each divides by a constant. */
 #define DIGITS_MAX 20 /* 2^64 - 1 in decimal */
 
+static const char hex_digits[] = "0123456789abcdef";
+
 static char *digits(char text[DIGITS_MAX], unsigned long long v, bool hex)
 {
-	static const char hex_digits[] = "0123456789abcdef";
 	char *p = text + DIGITS_MAX;
 
 	if (hex) {
@@ -201,6 +202,32 @@ void sb_printf(struct sbuf *sb, const char *fmt, ...)
 	va_start(ap, fmt);
 	sb_vprintf(sb, fmt, ap);
 	va_end(ap);
+}
+
+static int needs_escape(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f || c == '\\';
+}
+
+void sb_put_visible(struct sbuf *sb, const char *s)
+{
+	for (;;) {
+		size_t n = 0;
+
+		while (s[n] && !needs_escape((unsigned char)s[n]))
+			n++;
+		sb_putn(sb, s, n);
+		if (!s[n])
+			return;
+		if (s[n] == '\\') {
+			sb_putn(sb, "\\\\", 2);
+		} else {
+			sb_putn(sb, "\\x", 2);
+			sb_putc(sb, hex_digits[(unsigned char)s[n] >> 4]);
+			sb_putc(sb, hex_digits[(unsigned char)s[n] & 0xf]);
+		}
+		s += n + 1;
+	}
 }
 
 void sb_word(struct sbuf *sb, const char *fmt, ...)

@@ -22,6 +22,13 @@ void sb_putn(struct sbuf *sb, const char *s, size_t n);
 /* v in decimal. */
 void sb_putu(struct sbuf *sb, unsigned long long v);
 
+/*
+ * A name from the host (a namespace may be called anything but "/"), with
+ * the bytes a terminal acts on (control characters, DEL) written as \xNN
+ * and a backslash as \\: it cannot end a line or forge one.
+ */
+void sb_put_visible(struct sbuf *sb, const char *s);
+
 /* One character: inline, for the punctuation JSON is made of. */
 static inline void sb_putc(struct sbuf *sb, char c)
 {
