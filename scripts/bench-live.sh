@@ -53,7 +53,9 @@
 #
 # An nstrace configuration with "@alt" after its name (match-nothing@alt)
 # runs the nstrace binary NSTRACE_ALT names instead of build/nstrace: two
-# builds compared in the same run, in the same conditions.
+# builds compared in the same run, in the same conditions.  The traced
+# configurations take turns at going first in a round (the place in a
+# round shows in the ratio).
 #
 # -d may be fractional (e.g. 0.5: shorter runs, more rounds).  -c chooses
 # the traced configurations; "untraced" runs between them always, as the
@@ -446,9 +448,21 @@ show_paired() {
 # ratio), CPU %; and then what the tracer adds to a packet's time, in ns
 # (1/traced - 1/twin of the turn medians): a cost that does not depend on
 # how fast the rest of the packet's path is, as the ratio does.
+# in_turn ROUND: the traced configurations, the ROUND-th first (then the
+# rest in order, wrapping), so that each takes every place in a round
+# equally often. With a fixed order, two builds of nstrace run back to
+# back came out 0.012-0.024 of the ratio apart in three runs, the one in
+# second place ahead whichever it was; taking turns, the same two builds
+# measured 0.853 and 0.855 (2026-11-27).
+read -r -a CONFIG_LIST <<<"$CONFIGS"
+in_turn() {
+	local k=$((($1 - 1) % ${#CONFIG_LIST[@]}))
+	echo "${CONFIG_LIST[@]:k}" "${CONFIG_LIST[@]:0:k}"
+}
+
 for round in $(seq "$ROUNDS"); do
 	[ "$PAIRED" -eq 1 ] || break
-	for cfg in untraced $CONFIGS; do
+	for cfg in untraced $(in_turn "$round"); do
 		one_run_paired "$cfg"
 		show_paired "$round" "$cfg" "$TMP/run"
 		read -r pps r recv_pps rr tracer_cpu extra_ns _ <"$TMP/run"
@@ -461,7 +475,7 @@ for round in $(seq "$ROUNDS"); do
 	one_run untraced
 	read -r base _ _ base_cpu _ <"$TMP/run"
 	show "$round" untraced - - "$TMP/run"
-	for cfg in $CONFIGS; do
+	for cfg in $(in_turn "$round"); do
 		one_run "$cfg"
 		mv "$TMP/run" "$TMP/traced"
 		read -r pps _ _ per_cpu tracer_cpu _ <"$TMP/traced"
