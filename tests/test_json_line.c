@@ -108,6 +108,21 @@ START_TEST(writer_strings_like_json_string)
 		ck_assert_msg(!strcmp(buf, theirs), "string %zu: %s vs %s", i, buf, theirs);
 		free(theirs);
 		json_decref(o);
+		/* First in its object: no comma left behind when it goes. */
+		o = json_pack("[{}]");
+		json_object_set_new(json_array_get(o, 0), "s", json_string(strings[i]));
+		json_object_set_new(json_array_get(o, 0), "after", json_integer(2));
+		theirs = json_dumps(o, JSON_COMPACT);
+		jw_init(&w, buf, sizeof(buf));
+		jw_array(&w, NULL);
+		jw_object(&w, NULL);
+		jw_string(&w, "s", strings[i]);
+		jw_int(&w, "after", 2);
+		jw_end(&w);
+		jw_end(&w);
+		ck_assert_msg(!strcmp(buf, theirs), "string %zu first: %s vs %s", i, buf, theirs);
+		free(theirs);
+		json_decref(o);
 	}
 }
 END_TEST

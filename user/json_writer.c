@@ -39,59 +39,66 @@ static void put_escape(struct sbuf *sb, unsigned char c)
 	sb_putn(sb, esc, n);
 }
 
-/* s (len bytes) quoted and escaped as jansson does. */
-static void json_escape(struct sbuf *sb, const char *s, size_t len)
+/* The well-formed UTF-8 sequence at s, whose lead byte is not ASCII: its
+ * length, or 0 for what jansson refuses in a string (a stray byte, an
+ * overlong form, a surrogate, a code point past U+10FFFF). The NUL that
+ * ends the string is no continuation byte, so nothing is read past it. */
+static size_t utf8_seq_len(const unsigned char *s)
 {
-	size_t run = 0;
+	unsigned char c = s[0];
+	unsigned int cp, n;
 
-	sb_putc(sb, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (!needs_escape[c])
-			continue;
-		sb_putn(sb, s + run, i - run);
-		put_escape(sb, c);
-		run = i + 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 1, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 2, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 3, cp = c & 0x07;
+	else
+		return 0;
+	for (unsigned int k = 1; k <= n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
 	}
-	sb_putn(sb, s + run, len - run);
-	sb_putc(sb, '"');
+	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n + 1;
 }
 
-/* Well-formed UTF-8 (no overlong forms, surrogates or code points past
- * U+10FFFF), what jansson accepts in a string. */
-static bool utf8_valid(const unsigned char *s, size_t len)
+/*
+ * s quoted and escaped as jansson writes it, in one pass: no strlen, and
+ * the UTF-8 check on the way. False when check_utf8 is set and s is not
+ * well-formed UTF-8: the caller drops what was written.
+ */
+static bool put_quoted(struct sbuf *sb, const char *s, bool check_utf8)
 {
-	size_t i = 0;
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 
-	while (i < len) {
-		unsigned char c = s[i];
-		unsigned int cp, n;
+	sb_putc(sb, '"');
+	for (;;) {
+		unsigned char c = *p;
 
-		if (c < 0x80) {
-			i++;
+		if (c >= 0x80 && check_utf8) {
+			size_t n = utf8_seq_len(p);
+
+			if (!n)
+				return false;
+			p += n;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, cp = c & 0x07;
-		else
-			return false;
-		if (len - i <= n)
-			return false;
-		for (unsigned int k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + k] & 0x3f);
+		if (!needs_escape[c]) {
+			p++;
+			continue;
 		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += n + 1;
+		sb_putn(sb, (const char *)run, (size_t)(p - run));
+		if (!c)
+			break;
+		put_escape(sb, c);
+		run = ++p;
 	}
+	sb_putc(sb, '"');
 	return true;
 }
 
@@ -103,8 +110,9 @@ static void member(struct jw *w, const char *key)
 			sb_putc(&w->sb, ',');
 		w->started[w->depth - 1] = true;
 	}
+	/* Keys are the renderers' own names, or jansson's (UTF-8 already). */
 	if (key) {
-		json_escape(&w->sb, key, strlen(key));
+		put_quoted(&w->sb, key, false);
 		sb_putc(&w->sb, ':');
 	}
 }
@@ -139,12 +147,18 @@ void jw_end(struct jw *w)
 
 void jw_string(struct jw *w, const char *key, const char *s)
 {
-	size_t len = strlen(s);
+	size_t mark = w->sb.pos;
+	bool *started = w->depth > 0 ? &w->started[w->depth - 1] : NULL;
+	bool was_started = started && *started;
 
-	if (!utf8_valid((const unsigned char *)s, len))
-		return;
 	member(w, key);
-	json_escape(&w->sb, s, len);
+	if (put_quoted(&w->sb, s, true))
+		return;
+	/* Not UTF-8: the member goes, key and all, as json_string() refuses
+	 * it; the text and the comma state are as before the member. */
+	sb_truncate(&w->sb, mark);
+	if (started)
+		*started = was_started;
 }
 
 void jw_stringf(struct jw *w, const char *key, const char *fmt, ...)

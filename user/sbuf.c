@@ -14,7 +14,7 @@ void sb_init(struct sbuf *sb, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
-void sb_putn(struct sbuf *sb, const char *s, size_t n)
+void sb_putn_cut(struct sbuf *sb, const char *s, size_t n)
 {
 	if (sb->pos < sb->len) {
 		size_t room = sb->len - sb->pos - 1;
@@ -24,6 +24,13 @@ void sb_putn(struct sbuf *sb, const char *s, size_t n)
 		sb->buf[sb->pos + k] = '\0';
 	}
 	sb->pos += n;
+}
+
+void sb_truncate(struct sbuf *sb, size_t pos)
+{
+	sb->pos = pos;
+	if (pos < sb->len)
+		sb->buf[pos] = '\0';
 }
 
 /* The digits of v end at text + DIGITS_MAX; returns where they start. Two

@@ -17,8 +17,34 @@ struct sbuf {
 };
 
 void sb_init(struct sbuf *sb, char *buf, size_t len);
-/* n bytes of s (no NUL needed among them). */
-void sb_putn(struct sbuf *sb, const char *s, size_t n);
+/* What sb_putn() does when the text does not fit whole. */
+void sb_putn_cut(struct sbuf *sb, const char *s, size_t n);
+
+/*
+ * n bytes of s (no NUL needed among them). Inline: most runs are a few
+ * bytes (a JSON key, a field), for which a call to memcpy costs more than
+ * the copy.
+ */
+static inline void sb_putn(struct sbuf *sb, const char *s, size_t n)
+{
+	char *d;
+
+	if (sb->pos + n >= sb->len) {
+		sb_putn_cut(sb, s, n);
+		return;
+	}
+	d = sb->buf + sb->pos;
+	if (n > 16) {
+		__builtin_memcpy(d, s, n);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	}
+	d[n] = '\0';
+	sb->pos += n;
+}
+/* Back to the text's first pos bytes (pos no more than sb->pos). */
+void sb_truncate(struct sbuf *sb, size_t pos);
 /* v in decimal. */
 void sb_putu(struct sbuf *sb, unsigned long long v);
 
