@@ -442,12 +442,6 @@ show_paired() {
 		"$1" "$2" "$pps" "$r" "$extra_ns" "$recv_pps" "$rr" "$tracer_cpu" "$note"
 }
 
-# -p: every configuration, "untraced" first, once per round; each run is
-# its own comparison with the twin.  The results file keeps the columns
-# of the interleaved method: pps, ratio, (received pps), (received
-# ratio), CPU %; and then what the tracer adds to a packet's time, in ns
-# (1/traced - 1/twin of the turn medians): a cost that does not depend on
-# how fast the rest of the packet's path is, as the ratio does.
 # in_turn ROUND: the traced configurations, the ROUND-th first (then the
 # rest in order, wrapping), so that each takes every place in a round
 # equally often. With a fixed order, two builds of nstrace run back to
@@ -460,6 +454,12 @@ in_turn() {
 	echo "${CONFIG_LIST[@]:k}" "${CONFIG_LIST[@]:0:k}"
 }
 
+# -p: every configuration, "untraced" first, once per round; each run is
+# its own comparison with the twin.  The results file keeps the columns
+# of the interleaved method: pps, ratio, (received pps), (received
+# ratio), CPU %; and then what the tracer adds to a packet's time, in ns
+# (1/traced - 1/twin of the turn medians): a cost that does not depend on
+# how fast the rest of the packet's path is, as the ratio does.
 for round in $(seq "$ROUNDS"); do
 	[ "$PAIRED" -eq 1 ] || break
 	for cfg in untraced $(in_turn "$round"); do

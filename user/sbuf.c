@@ -211,7 +211,7 @@ void sb_printf(struct sbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int needs_escape(unsigned char c)
+static int terminal_acts_on(unsigned char c)
 {
 	return c < 0x20 || c == 0x7f || c == '\\';
 }
@@ -221,7 +221,7 @@ void sb_put_visible(struct sbuf *sb, const char *s)
 	for (;;) {
 		size_t n = 0;
 
-		while (s[n] && !needs_escape((unsigned char)s[n]))
+		while (s[n] && !terminal_acts_on((unsigned char)s[n]))
 			n++;
 		sb_putn(sb, s, n);
 		if (!s[n])
