@@ -23,8 +23,7 @@ void text_hop_label(struct sbuf *sb, const struct hop *hop, __u32 ifindex,
 			(unsigned long long)netns_cookie);
 		return;
 	}
-	if (sb->pos)
-		sb_putc(sb, ' ');
+	sb_space(sb);
 	sb_put_visible(sb, hop->netns[0] ? hop->netns : "-");
 	sb_putc(sb, '/');
 	sb_put_visible(sb, hop->dev[0] ? hop->dev : "?");

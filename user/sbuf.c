@@ -241,8 +241,7 @@ void sb_word(struct sbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (sb->pos)
-		sb_putn(sb, " ", 1);
+	sb_space(sb);
 	va_start(ap, fmt);
 	sb_vprintf(sb, fmt, ap);
 	va_end(ap);

@@ -75,6 +75,12 @@ static inline void sb_putc(struct sbuf *sb, char c)
 void sb_printf(struct sbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap);
+/* A space between words: none before the first. */
+static inline void sb_space(struct sbuf *sb)
+{
+	if (sb->pos)
+		sb_putc(sb, ' ');
+}
 /* Like sb_printf, with a space first unless the text is empty. */
 void sb_word(struct sbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -22,10 +22,8 @@ static int on_sample(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	/* The other ring holds an older record: that one first. */
-	if (e->ts_ns > s->merge_limit_ns) {
-		s->merge_held = true;
+	if (e->ts_ns > s->merge_limit_ns)
 		return RING_RECORD_LATER;
-	}
 	s->events++;
 	s->batch++;
 	/* A negative return stops the reader after this (consumed) record. */
@@ -130,14 +128,13 @@ int stream_drain(struct stream *s)
 		}
 		if (max > RING_READER_PUBLISH)
 			max = RING_READER_PUBLISH;
-		s->merge_held = false;
 		n = ring_reader_consume(&s->ring[from], on_sample, s, max);
-		/* Caught up, and "burst" was empty: done until the next wakeup
-		 * or tick. Chasing the producer a few records a turn would
-		 * publish the consumer position at every turn, and each
-		 * publish stalls the producer's next reserve. */
-		if (n < (int)max && !s->merge_held && from == STREAM_RING_EVENTS &&
-		    ts_burst == STREAM_NO_RECORD)
+		/* "events" caught up with "burst" empty (no limit, so nothing
+		 * was held back): done until the next wakeup or tick. Chasing
+		 * the producer a few records a turn would publish the consumer
+		 * position at every turn, and each publish stalls the
+		 * producer's next reserve. */
+		if (ts_burst == STREAM_NO_RECORD && n < (int)max)
 			break;
 	}
 	/* Under a flood a ring never empties: give the loop its turn. */

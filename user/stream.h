@@ -49,7 +49,6 @@ struct stream {
 	__u64 lost; /* total lost, as of the last stream_check_lost() */
 	__u32 batch; /* delivered in the current stream_drain() */
 	__u64 merge_limit_ns; /* the other ring's next event time, in a turn */
-	bool merge_held; /* the turn ended at merge_limit_ns */
 	bool more; /* the last drain stopped at STREAM_BATCH_MAX: call again */
 	bool stopped; /* fn asked to stop */
 };
