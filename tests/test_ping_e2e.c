@@ -665,6 +665,40 @@ START_TEST(test_east_west)
 }
 END_TEST
 
+/* a1 pings a2 while a2's port is traced without DST (the router's path):
+ * each echo is judged on a2's side alone, completed, and the verdict names
+ * the DST that traces the east-west path whole. */
+START_TEST(test_east_west_without_dst)
+{
+	json_t *a1 = vm_info("a1"), *a2 = vm_info("a2"), *v;
+	const char *opts[] = { "-c", COUNT_STR, "-t", PASSIVE_TIMEOUT, NULL };
+	const char *triggers[] = { "vm a1 ping a2 " COUNT_STR, NULL };
+	char cmd[128];
+	int ping_rc;
+	struct run r;
+	size_t i;
+
+	REQUIRE_ROOT();
+	lab_heal_if_faulty();
+	run_ping(&r, "a2", opts, triggers, &ping_rc);
+	ck_assert_int_eq(ping_rc, 0);
+	ck_assert_msg(strstr(r.p.err, ", l3 path"), "not the router's path: %s", r.p.err);
+	assert_all_completed(&r, "to-vm");
+	snprintf(cmd, sizeof(cmd), "nstrace ping %s %s", jstr(a2, "port_uuid"), jstr(a1, "ip"));
+	json_array_foreach(r.verdicts, i, v) {
+		json_t *req = timeline(&r, v, "request_timeline");
+
+		ck_assert_str_eq(jstr(v, "route"), "vm-side");
+		ck_assert_str_eq(place(v, "where", "device"), jstr(a2, "qvo"));
+		assert_reason_has(v, "is another port of the VM's network: the echo went east-west");
+		ck_assert_str_eq(jstr(v, "command"), cmd);
+		must_cross(req, jstr(a2, "node_namespace"), jstr(a2, "qvo"), "egress");
+		must_cross(req, jstr(a2, "namespace"), jstr(a2, "device"), "ingress");
+	}
+	run_free(&r);
+}
+END_TEST
+
 /* No hop of the run carries the other tenant's packets: its tunnel key
  * or its floating IP. */
 static void assert_no_trace_of(const struct run *r, json_t *other)
@@ -943,6 +977,7 @@ NSTRACE_SUITE(ping_e2e)
 	tcase_add_test(tc, test_out_through_snat);
 	tcase_add_test(tc, test_from_external);
 	tcase_add_test(tc, test_east_west);
+	tcase_add_test(tc, test_east_west_without_dst);
 	tcase_add_test(tc, test_overlapping_tenants);
 	tcase_add_test(tc, test_sg_drop_icmp);
 	tcase_add_test(tc, test_router_gateway_missing);

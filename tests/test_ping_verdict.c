@@ -1043,6 +1043,81 @@ START_TEST(test_status_and_none)
 }
 END_TEST
 
+/* ---- east-west, traced without DST (the router's path) ------------------- */
+
+/* a2 pings a1: on a path planned to the router, judged on a1's side alone
+ * (up to br-int), with what was not traced and the DST that traces it. */
+START_TEST(test_east_west_vm_side)
+{
+	const struct ping_route *side = &rig->an.routes[PING_ROUTE_VM_SIDE];
+	const struct journey *in = journey(PING_ROUTE_VM_SIDE, false);
+	const struct journey *out = journey(PING_ROUTE_VM_SIDE, true);
+	const struct wire wq = { PEER_IP, rig->vm_ip, NULL, NULL };
+	const struct wire wp = { rig->vm_ip, PEER_IP, NULL, NULL };
+	const struct ping_echo *e;
+	struct tl req, rep;
+	char cmd[128];
+
+	/* vm, tap, qvb, qvo (qbr has no probe point) */
+	ck_assert_uint_eq(side->view.n, (size_t)hop_of(ROLE_BR_INT, 0));
+	ck_assert_uint_eq(out->n, 4);
+	ck_assert_int_eq(out->pts[3].hop, hop_of(ROLE_QVO, 0));
+	ck_assert_int_eq(in->pts[0].hop, hop_of(ROLE_QVO, 0));
+	ck_assert_int_eq(in->pts[0].dir, NSTRACE_DIR_EGRESS);
+	echo(&req, ICMP_REQ, 1, in, -1, &wq, ECHO_LEN);
+	echo(&rep, ICMP_REP, 1, out, -1, &wp, ECHO_LEN);
+	ck_assert_uint_eq(ping_analyser_poll(&rig->an, rig->now, false), 1);
+	e = &rig->an.echoes[0];
+	ck_assert(!e->outbound);
+	ck_assert_int_eq(e->route, PING_ROUTE_VM_SIDE);
+	ck_assert_str_eq(ping_route_name(e->route), "vm-side");
+	ck_assert_int_eq(e->verdict.status, VERDICT_COMPLETED);
+	assert_place(&e->verdict.where, ROLE_QVO, 0);
+	ck_assert_int_eq(e->verdict.where.dir, NSTRACE_DIR_INGRESS);
+	assert_has(e->verdict.reason, "; 10.0.0.6 is another port of the VM's network: the echo "
+				      "went east-west");
+	assert_has(e->verdict.reason, "only the VM's side (up to br-int) was traced");
+	snprintf(cmd, sizeof(cmd), "nstrace ping %s 10.0.0.6", rig->t.ports[rig->path.port].uuid);
+	ck_assert_str_eq(e->verdict.command, cmd);
+}
+END_TEST
+
+/* a1 pings a2 and no reply comes: said of the VM's side, not as a loss in
+ * br-int -> br-tun (the router's way, which the echo never takes). */
+START_TEST(test_east_west_no_reply)
+{
+	const struct journey *out = journey(PING_ROUTE_VM_SIDE, true);
+	const struct wire wq = { rig->vm_ip, PEER_IP, NULL, NULL };
+	const struct ping_echo *e;
+	struct tl req;
+
+	echo(&req, ICMP_REQ, 1, out, -1, &wq, ECHO_LEN);
+	e = finish();
+	ck_assert(e->outbound);
+	ck_assert_int_eq(e->route, PING_ROUTE_VM_SIDE);
+	ck_assert_int_eq(e->verdict.status, VERDICT_NO_REPLY);
+	assert_place(&e->verdict.where, ROLE_QVO, 0);
+	assert_has(e->verdict.reason, "10.0.0.6 is another port of the VM's network");
+	assert_lacks(e->verdict.between, "br-tun");
+}
+END_TEST
+
+/* An address of another network (the same subnet elsewhere, tenants
+ * overlap) or outside: the router's way, the whole path. */
+START_TEST(test_not_east_west)
+{
+	const struct journey *out = journey(PING_ROUTE_FULL, true);
+	const struct wire wq = { rig->vm_ip, "10.0.0.77", NULL, NULL };
+	const struct ping_echo *e;
+	struct tl req;
+
+	echo(&req, ICMP_REQ, 1, out, 2, &wq, ECHO_LEN);
+	e = finish();
+	ck_assert_int_eq(e->route, PING_ROUTE_FULL);
+	assert_lacks(e->verdict.reason, "east-west");
+}
+END_TEST
+
 /* ---- east-west to a2 ------------------------------------------------------ */
 
 START_TEST(test_peer_completed)
@@ -1055,6 +1130,8 @@ START_TEST(test_peer_completed)
 	struct tl req, rep;
 
 	ck_assert(!rig->an.routes[PING_ROUTE_ROUTER].valid);
+	/* The peer path covers the echo whole. */
+	ck_assert(!rig->an.routes[PING_ROUTE_VM_SIDE].valid);
 	echo(&req, ICMP_REQ, 1, out, -1, &wq, ECHO_LEN);
 	echo(&rep, ICMP_REP, 1, in, -1, &wp, ECHO_LEN);
 	ck_assert_uint_eq(ping_analyser_poll(&rig->an, rig->now, false), 1);
@@ -1299,6 +1376,9 @@ NSTRACE_SUITE(ping_verdict)
 	tcase_add_test(l3, test_poll_settle);
 	tcase_add_test(l3, test_poll_final);
 	tcase_add_test(l3, test_status_and_none);
+	tcase_add_test(l3, test_east_west_vm_side);
+	tcase_add_test(l3, test_east_west_no_reply);
+	tcase_add_test(l3, test_not_east_west);
 	suite_add_tcase(s, l3);
 	tcase_add_checked_fixture(peer, setup_peer, teardown);
 	tcase_add_test(peer, test_peer_completed);

@@ -33,6 +33,7 @@ int ping_analyser_init(struct ping_analyser *a, const struct topology *t,
 		       const char *(*drop_name)(__u32))
 {
 	int qr = path_find_role(path, ROLE_QR);
+	int br_int = path_find_role(path, ROLE_BR_INT);
 	int err;
 
 	memset(a, 0, sizeof(*a));
@@ -44,6 +45,8 @@ int ping_analyser_init(struct ping_analyser *a, const struct topology *t,
 	err = route_init(&a->routes[PING_ROUTE_FULL], path, path->n);
 	if (!err && qr >= 0)
 		err = route_init(&a->routes[PING_ROUTE_ROUTER], path, (size_t)qr + 1);
+	if (!err && path->kind == PATH_L3 && br_int > 0)
+		err = route_init(&a->routes[PING_ROUTE_VM_SIDE], path, (size_t)br_int);
 	if (err)
 		ping_analyser_free(a);
 	return err;
@@ -243,6 +246,29 @@ static void error_from(struct ping_error *pe, __u8 type, __u8 code, __u32 mtu,
 	pe->hop_id = hop_id;
 }
 
+/* Another port of the VM's network holds addr (a VM, the DHCP port). */
+static bool on_vm_network(const struct ping_analyser *a, const __u8 *addr)
+{
+	char ip[INET_ADDRSTRLEN];
+	int port = a->path->port, other;
+
+	if (!a->t || port < 0 || !inet_ntop(AF_INET, addr, ip, sizeof(ip)))
+		return false;
+	other = topo_net_port_by_ip(a->t, a->t->ports[port].network, ip);
+	return other >= 0 && other != port;
+}
+
+/* The route an echo with this other end is judged on. */
+static enum ping_route_id echo_route(const struct ping_analyser *a, const __u8 *other)
+{
+	/* The router is the other end: the path cut at qr-. */
+	if (a->routes[PING_ROUTE_ROUTER].valid && ping_is_router_addr(a, other))
+		return PING_ROUTE_ROUTER;
+	if (a->routes[PING_ROUTE_VM_SIDE].valid && on_vm_network(a, other))
+		return PING_ROUTE_VM_SIDE;
+	return PING_ROUTE_FULL;
+}
+
 static int add_echo(struct ping_analyser *a, const struct timeline *t)
 {
 	bool request = t->app.icmp_type == ICMP_ECHO_REQUEST;
@@ -280,11 +306,8 @@ static int add_echo(struct ping_analyser *a, const struct timeline *t)
 			e->has_err = true;
 		}
 	}
-	/* The router is the other end: judge it on the path cut at qr-. */
-	e->route = PING_ROUTE_FULL;
-	if (a->routes[PING_ROUTE_ROUTER].valid &&
-	    ping_is_router_addr(a, (outbound == request) ? h->addrs.daddr : h->addrs.saddr))
-		e->route = PING_ROUTE_ROUTER;
+	memcpy(e->other, (outbound == request) ? h->addrs.daddr : h->addrs.saddr, 4);
+	e->route = echo_route(a, e->other);
 	echo_eval(a, e);
 	return 1;
 }
@@ -382,6 +405,17 @@ int ping_analyser_add(struct ping_analyser *a, const struct timeline *t)
 		return add_arp(a, t);
 	}
 	return 0;
+}
+
+const char *ping_route_name(enum ping_route_id r)
+{
+	static const char *const names[PING_ROUTES] = {
+		[PING_ROUTE_FULL] = "full",
+		[PING_ROUTE_ROUTER] = "router",
+		[PING_ROUTE_VM_SIDE] = "vm-side",
+	};
+
+	return r < PING_ROUTES ? names[r] : "?";
 }
 
 const struct journey *ping_echo_journey(const struct ping_analyser *a, const struct ping_echo *e,

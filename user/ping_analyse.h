@@ -8,9 +8,12 @@
  *
  * An echo travels outbound (the VM pings: its source is the VM's address)
  * or inbound (the VM is pinged, at its fixed or floating address).  It is
- * judged on one of two routes: the whole path, or the path cut at the
+ * judged on one of three routes: the whole path; the path cut at the
  * router's qr- port when the router itself is the other end (its qr- or
- * qg- address).
+ * qg- address); or, on a path planned to the router, only the VM's side
+ * (up to br-int) when the other end is another port of the VM's network:
+ * such an echo goes east-west, not through the router, and the rest of
+ * its way was not planned.
  *
  * Pure: timelines and times in, verdicts out (tests/test_ping_verdict.c).
  * Times are the kernel's CLOCK_MONOTONIC, as in the events.  IPv4.
@@ -33,6 +36,7 @@
 enum ping_route_id {
 	PING_ROUTE_FULL, /* the whole path */
 	PING_ROUTE_ROUTER, /* cut at the router's qr- port */
+	PING_ROUTE_VM_SIDE, /* cut before br-int: east-west on a router path */
 	PING_ROUTES,
 };
 
@@ -65,6 +69,7 @@ struct ping_echo {
 	struct ping_error err;
 	bool has_err;
 	__u8 src[4], dst[4]; /* the request's addresses at its first hop */
+	__u8 other[4]; /* the other end's address (where the VM's is not) */
 	__u64 first_ts, last_ts; /* of every hop seen, either message */
 	__u64 rtt_ns; /* completed: reply at its end - request at its start */
 	bool concluded;
@@ -144,6 +149,9 @@ size_t ping_analyser_poll(struct ping_analyser *a, __u64 now_ns, bool final);
 
 /* What the trace waits for, for the live status line. */
 void ping_analyser_status(const struct ping_analyser *a, char *buf, size_t len);
+
+/* "full", "router", "vm-side" (stable: JSON). */
+const char *ping_route_name(enum ping_route_id r);
 
 /* The journey a message of echo e takes (request or reply). */
 const struct journey *ping_echo_journey(const struct ping_analyser *a, const struct ping_echo *e,

@@ -114,12 +114,12 @@ static json_t *echo_json(const struct ping_echo *e)
 	if (!e)
 		return NULL;
 	snprintf(id, sizeof(id), "0x%04x", e->id);
-	return json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:b}", "seq", e->seq, "id", id,
-			 "direction", e->outbound ? "from-vm" : "to-vm", "rtt_ns",
-			 (json_int_t)e->rtt_ns, "request_timeline",
-			 (json_int_t)(e->req.t ? e->req.t->id : 0), "reply_timeline",
-			 (json_int_t)(e->rep.t ? e->rep.t->id : 0), "reply_reached_end",
-			 e->rep.c.reached_end);
+	return json_pack("{s:i, s:s, s:s, s:s, s:I, s:I, s:I, s:b}", "seq", e->seq, "id", id,
+			 "direction", e->outbound ? "from-vm" : "to-vm", "route",
+			 ping_route_name(e->route), "rtt_ns", (json_int_t)e->rtt_ns,
+			 "request_timeline", (json_int_t)(e->req.t ? e->req.t->id : 0),
+			 "reply_timeline", (json_int_t)(e->rep.t ? e->rep.t->id : 0),
+			 "reply_reached_end", e->rep.c.reached_end);
 }
 
 void ping_print_verdict(struct ping_run *r, const struct ping_echo *e, const struct verdict *v)
@@ -172,13 +172,17 @@ void ping_on_echo(void *ctx, const struct ping_echo *e)
 		r->completed++;
 		if (e->rtt_ns && hop_latency_add_rtt(&r->lat, e->rtt_ns))
 			log_warn("out of memory: latency samples lost");
-		if (!r->o->pc.json) {
-			printf("\n%s: %s, round trip %llu.%03llu ms\n", v->subject,
+		/* A round trip in one line; the first echo judged on the VM's
+		 * side alone in full, to say what was not traced. */
+		if (!r->o->pc.json && (e->route != PING_ROUTE_VM_SIDE || r->vm_side_told)) {
+			printf("\n%s: %s%s, round trip %llu.%03llu ms\n", v->subject,
 			       verdict_status_name(v->status),
+			       e->route == PING_ROUTE_VM_SIDE ? " (the VM's side)" : "",
 			       (unsigned long long)(e->rtt_ns / 1000000),
 			       (unsigned long long)(e->rtt_ns / 1000 % 1000));
 			return;
 		}
+		r->vm_side_told |= e->route == PING_ROUTE_VM_SIDE;
 		ping_print_verdict(r, e, v);
 		return;
 	}

@@ -66,6 +66,7 @@ struct ping_run {
 	struct verdict last_fault; /* for "same as seq N" */
 	unsigned int last_fault_seq;
 	bool has_last_fault;
+	bool vm_side_told; /* a completed east-west echo was shown in full */
 	bool output_closed;
 };
 

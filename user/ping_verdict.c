@@ -252,7 +252,7 @@ static void no_reply(const struct ping_analyser *a, const struct ping_echo *e,
 	}
 }
 
-void ping_echo_verdict(const struct ping_analyser *a, const struct ping_echo *e,
+static void echo_rules(const struct ping_analyser *a, const struct ping_echo *e,
 		       struct verdict *v)
 {
 	const struct journey *jreq = ping_echo_journey(a, e, false);
@@ -286,6 +286,34 @@ void ping_echo_verdict(const struct ping_analyser *a, const struct ping_echo *e,
 		return;
 	}
 	no_reply(a, e, v, &sb);
+}
+
+/* An echo judged on the VM's side alone: what was not traced, and the
+ * command that traces it whole (DST plans the east-west path). */
+static void vm_side_note(const struct ping_analyser *a, const struct ping_echo *e,
+			 struct verdict *v)
+{
+	const struct topo_port *p = &a->t->ports[a->path->port];
+	size_t len = strlen(v->reason);
+	char other[INET_ADDRSTRLEN];
+	struct sbuf sb;
+
+	ip4(other, e->other);
+	sb_init(&sb, v->reason + len, sizeof(v->reason) - len);
+	sb_printf(&sb, "; %s is another port of the VM's network: the echo went east-west, "
+		       "not through the router the path was planned to, so only the VM's side "
+		       "(up to br-int) was traced",
+		  other);
+	if (!v->command[0] && p->uuid[0])
+		snprintf(v->command, sizeof(v->command), "nstrace ping %s %s", p->uuid, other);
+}
+
+void ping_echo_verdict(const struct ping_analyser *a, const struct ping_echo *e,
+		       struct verdict *v)
+{
+	echo_rules(a, e, v);
+	if (e->route == PING_ROUTE_VM_SIDE && a->t)
+		vm_side_note(a, e, v);
 }
 
 void ping_arp_verdict(const struct ping_analyser *a, const struct ping_arp *x,

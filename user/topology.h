@@ -220,5 +220,8 @@ size_t topology_near_ports(const struct topology *t, const char *query, int *idx
  * tenants may use the same addresses on other networks.
  */
 int topo_port_by_ip(const struct topology *t, int network, const char *ip);
+/* The same for a port of any kind on network (an instance's, the DHCP
+ * port, a router's qr-). */
+int topo_net_port_by_ip(const struct topology *t, int network, const char *ip);
 
 #endif

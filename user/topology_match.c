@@ -156,18 +156,28 @@ static bool same_ip(const char *a, const char *b)
 	return !strcmp(a, b);
 }
 
-int topo_port_by_ip(const struct topology *t, int network, const char *ip)
+static int port_by_ip(const struct topology *t, int network, const char *ip, bool vm_only)
 {
 	if (network < 0 || !ip || !ip[0])
 		return -1;
 	for (size_t i = 0; i < t->n_ports; i++) {
 		const struct topo_port *p = &t->ports[i];
 
-		if (p->kind != PORT_VM || p->network != network)
+		if ((vm_only && p->kind != PORT_VM) || p->network != network)
 			continue;
 		for (size_t k = 0; k < p->n_fixed_ips; k++)
 			if (same_ip(p->fixed_ips[k], ip))
 				return (int)i;
 	}
 	return -1;
+}
+
+int topo_port_by_ip(const struct topology *t, int network, const char *ip)
+{
+	return port_by_ip(t, network, ip, true);
+}
+
+int topo_net_port_by_ip(const struct topology *t, int network, const char *ip)
+{
+	return port_by_ip(t, network, ip, false);
 }

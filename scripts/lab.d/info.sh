@@ -56,6 +56,7 @@ info_json() {
 	lab_is_up && up=true
 	j_open "" "{"
 	j_str lab "$LAB"
+	j_str plan "$LAB_PLAN"
 	j_raw up "$up"
 	[ "$up" = true ] && j_str up_since "$(cat "$LAB_DIR/up" 2>/dev/null)"
 	j_str state_dir "$LAB_DIR"
@@ -257,9 +258,9 @@ info_json() {
 info_text() {
 	local node net r v fip fixed vm vlans
 	if lab_is_up; then
-		echo "Neutron lab '$LAB': up since $(cat "$LAB_DIR/up")"
+		echo "Neutron lab '$LAB' (address plan $LAB_PLAN): up since $(cat "$LAB_DIR/up")"
 	else
-		echo "Neutron lab '$LAB': down (names below are what \`scripts/lab up\` creates)"
+		echo "Neutron lab '$LAB' (address plan $LAB_PLAN): down (names below are what \`scripts/lab up\` creates)"
 	fi
 	echo "State directory: $LAB_DIR (DHCP agent files: $LAB_STATE/dhcp/<network uuid>/)"
 	echo

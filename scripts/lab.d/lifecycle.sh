@@ -44,6 +44,7 @@ lab_up() {
 	lab_down_quiet
 	mkdir -p "$LAB_DIR"/{nodes,vms,dhcp,log} || die "cannot create $LAB_DIR"
 	: >"$LAB_DIR/$LAB_MARKER"
+	echo "$LAB_PLAN" >"$LAB_DIR/plan"
 	# udhcpc runs its script by path: install an executable copy.
 	install -m 0755 "$LAB_D/udhcpc-event.sh" "$LAB_DIR/$UDHCPC_SCRIPT_NAME" ||
 		die "cannot install the udhcpc script into $LAB_DIR"

@@ -75,6 +75,52 @@ declare -A VM_NODE=([a1]=compute1 [b1]=compute1 [a2]=compute2)
 declare -A VM_IP=([a1]=10.0.0.5 [b1]=10.0.0.5 [a2]=10.0.0.6)
 declare -A VM_FIP=([a1]=172.24.4.100 [b1]=172.24.4.101 [a2]="")
 
+# NSTRACE_LAB_PLAN=b: the same deployment numbered otherwise, so that a test
+# run on it shows nstrace assumes none of the numbers above: other subnets
+# and prefix lengths, a gateway at the top of its subnet rather than .1, the
+# DHCP port at .3, GRE keys past 16 bits, other local VLANs.
+model_plan_b() {
+	NODE_TUN_IP=([network]=10.250.3.21 [compute1]=10.250.3.34 [compute2]=10.250.3.47)
+	UNDERLAY_CIDR=10.250.3.0/26
+	UNDERLAY_PLEN=26
+	EXT_CIDR=203.0.113.128/25
+	EXT_PLEN=25
+	EXT_HOST_IP=203.0.113.254
+	NET_CIDR=([net-a]=192.168.77.0/25 [net-b]=192.168.77.0/25)
+	NET_BASE=([net-a]=192.168.77.0 [net-b]=192.168.77.0)
+	NET_MASK=([net-a]=255.255.255.128 [net-b]=255.255.255.128)
+	NET_PLEN=([net-a]=25 [net-b]=25)
+	NET_GW=([net-a]=192.168.77.126 [net-b]=192.168.77.126)
+	NET_DHCP_IP=([net-a]=192.168.77.3 [net-b]=192.168.77.3)
+	NET_SEG=([net-a]=70001 [net-b]=1234)
+	LOCAL_VLAN=(
+		[network:net-a]=4 [network:net-b]=7
+		[compute1:net-b]=3 [compute1:net-a]=9
+		[compute2:net-a]=12
+	)
+	ROUTER_GW_IP=([router-a]=203.0.113.140 [router-b]=203.0.113.141)
+	VM_IP=([a1]=192.168.77.40 [b1]=192.168.77.40 [a2]=192.168.77.41)
+	VM_FIP=([a1]=203.0.113.200 [b1]=203.0.113.201 [a2]="")
+}
+
+# model_plan CMD: the plan in effect. `up` (and selftest, which brings its
+# own lab up) takes NSTRACE_LAB_PLAN, default a, and records it in the lab's
+# directory; every other command uses the recorded plan of a lab that is up.
+model_plan() {
+	local cmd=$1 recorded=
+	[ -r "$LAB_DIR/plan" ] && recorded=$(<"$LAB_DIR/plan")
+	LAB_PLAN=${NSTRACE_LAB_PLAN:-a}
+	[[ $LAB_PLAN == [ab] ]] || die "NSTRACE_LAB_PLAN='$LAB_PLAN': use a (the default) or b"
+	if [ "$cmd" != up ] && [ "$cmd" != selftest ] && [ -n "$recorded" ]; then
+		[ -z "${NSTRACE_LAB_PLAN:-}" ] || [ "$recorded" = "$LAB_PLAN" ] ||
+			die "lab '$LAB' was brought up with NSTRACE_LAB_PLAN=$recorded: unset NSTRACE_LAB_PLAN or set it to $recorded"
+		LAB_PLAN=$recorded
+	fi
+	if [ "$LAB_PLAN" = b ]; then
+		model_plan_b
+	fi
+}
+
 # ---- names --------------------------------------------------------------
 
 node_ns() { printf '%s-%s' "$LAB" "$1"; }
