@@ -699,6 +699,51 @@ START_TEST(test_east_west_without_dst)
 }
 END_TEST
 
+/* a1 pings its DHCP port, traced without DST and then with it: first on
+ * a1's side alone, pointing at the command; that command (DST the DHCP
+ * port's address) plans the DHCP path and follows each echo to the
+ * DHCP tap in qdhcp- and back. */
+START_TEST(test_to_dhcp_port)
+{
+	json_t *vm = vm_info("a1"), *dhcp = json_object_get(net_of(vm), "dhcp"), *v;
+	const char *dhcp_ip = jstr(dhcp, "ip");
+	char cmd[128];
+	int ping_rc;
+	struct run r;
+	size_t i;
+
+	REQUIRE_ROOT();
+	lab_heal_if_faulty();
+	run_passive(&r, "a1", NULL, "dhcp " COUNT_STR, &ping_rc);
+	ck_assert_int_eq(ping_rc, 0);
+	assert_all_completed(&r, "from-vm");
+	snprintf(cmd, sizeof(cmd), "nstrace ping %s %s", jstr(vm, "port_uuid"), dhcp_ip);
+	json_array_foreach(r.verdicts, i, v) {
+		ck_assert_str_eq(jstr(v, "route"), "vm-side");
+		ck_assert_str_eq(jstr(v, "command"), cmd);
+	}
+	run_free(&r);
+
+	run_passive(&r, "a1", dhcp_ip, "dhcp " COUNT_STR, &ping_rc);
+	ck_assert_int_eq(ping_rc, 0);
+	ck_assert_msg(strstr(r.p.err, ", dhcp path"), "not the DHCP path: %s", r.p.err);
+	assert_all_completed(&r, "from-vm");
+	json_array_foreach(r.verdicts, i, v) {
+		json_t *req = timeline(&r, v, "request_timeline");
+		json_t *rep = timeline(&r, v, "reply_timeline");
+
+		ck_assert_str_eq(jstr(v, "route"), "full");
+		must_cross(req, jstr(vm, "node_namespace"), jstr(vm, "qvo"), "ingress");
+		must_cross(req, jstr(dhcp, "namespace"), jstr(dhcp, "device"), "ingress");
+		ck_assert_str_eq(hop_ip(must_cross(rep, jstr(dhcp, "namespace"),
+						   jstr(dhcp, "device"), "egress"),
+					"src"),
+				 dhcp_ip);
+	}
+	run_free(&r);
+}
+END_TEST
+
 /* No hop of the run carries the other tenant's packets: its tunnel key
  * or its floating IP. */
 static void assert_no_trace_of(const struct run *r, json_t *other)
@@ -978,6 +1023,7 @@ NSTRACE_SUITE(ping_e2e)
 	tcase_add_test(tc, test_from_external);
 	tcase_add_test(tc, test_east_west);
 	tcase_add_test(tc, test_east_west_without_dst);
+	tcase_add_test(tc, test_to_dhcp_port);
 	tcase_add_test(tc, test_overlapping_tenants);
 	tcase_add_test(tc, test_sg_drop_icmp);
 	tcase_add_test(tc, test_router_gateway_missing);

@@ -1102,6 +1102,24 @@ START_TEST(test_east_west_no_reply)
 }
 END_TEST
 
+/* a1 pings its DHCP port: the VM's side too, and the command names the
+ * DHCP port's address (DST that plans the DHCP path). */
+START_TEST(test_east_west_dhcp_port)
+{
+	const struct journey *out = journey(PING_ROUTE_VM_SIDE, true);
+	const struct wire wq = { rig->vm_ip, "10.0.0.2", NULL, NULL };
+	const struct ping_echo *e;
+	struct tl req;
+	char cmd[128];
+
+	echo(&req, ICMP_REQ, 1, out, -1, &wq, ECHO_LEN);
+	e = finish();
+	ck_assert_int_eq(e->route, PING_ROUTE_VM_SIDE);
+	snprintf(cmd, sizeof(cmd), "nstrace ping %s 10.0.0.2", rig->t.ports[rig->path.port].uuid);
+	ck_assert_str_eq(e->verdict.command, cmd);
+}
+END_TEST
+
 /* An address of another network (the same subnet elsewhere, tenants
  * overlap) or outside: the router's way, the whole path. */
 START_TEST(test_not_east_west)
@@ -1378,6 +1396,7 @@ NSTRACE_SUITE(ping_verdict)
 	tcase_add_test(l3, test_status_and_none);
 	tcase_add_test(l3, test_east_west_vm_side);
 	tcase_add_test(l3, test_east_west_no_reply);
+	tcase_add_test(l3, test_east_west_dhcp_port);
 	tcase_add_test(l3, test_not_east_west);
 	suite_add_tcase(s, l3);
 	tcase_add_checked_fixture(peer, setup_peer, teardown);

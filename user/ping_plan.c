@@ -91,11 +91,20 @@ static void find_fip(struct ping_run *r, int router)
 	router_state_free(&rs);
 }
 
+/* DST is the address of the DHCP port of the VM's network. */
+static bool dst_is_dhcp_port(const struct topology *t, const struct topo_port *p, const char *dst)
+{
+	int port = topo_net_port_by_ip(t, p->network, dst);
+
+	return port >= 0 && t->ports[port].kind == PORT_DHCP;
+}
+
 /* Plan the path the mode needs; NST_EXIT_* on failure, -1 on success. */
 int ping_plan(struct ping_run *r, int idx, const char **peer_ip)
 {
 	const struct topology *t = r->t;
 	const struct ping_opts *o = r->o;
+	enum path_kind kind = o->from == FROM_DHCP ? PATH_DHCP : PATH_L3;
 	int peer = -1, qr;
 
 	if (o->dst && r->port->network >= 0) {
@@ -104,12 +113,17 @@ int ping_plan(struct ping_run *r, int idx, const char **peer_ip)
 			log_error("DST %s is the VM's own address", o->dst);
 			return NST_EXIT_USAGE;
 		}
+		/* The DHCP server answers on its own port: the DHCP path. */
+		if (peer < 0 && dst_is_dhcp_port(t, r->port, o->dst)) {
+			kind = PATH_DHCP;
+			*peer_ip = o->dst;
+		}
 	}
 	if (peer >= 0) {
 		*peer_ip = o->dst;
 		if (path_plan_peer(t, idx, peer, r->path))
 			return NST_EXIT_RUNTIME;
-	} else if (path_plan(t, idx, o->from == FROM_DHCP ? PATH_DHCP : PATH_L3, r->path)) {
+	} else if (path_plan(t, idx, kind, r->path)) {
 		return NST_EXIT_RUNTIME;
 	}
 	path_addrs(r);

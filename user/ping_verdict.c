@@ -289,7 +289,8 @@ static void echo_rules(const struct ping_analyser *a, const struct ping_echo *e,
 }
 
 /* An echo judged on the VM's side alone: what was not traced, and the
- * command that traces it whole (DST plans the east-west path). */
+ * command that traces it whole (DST another VM's address plans the
+ * east-west path, DST the DHCP port's the DHCP path). */
 static void vm_side_note(const struct ping_analyser *a, const struct ping_echo *e,
 			 struct verdict *v)
 {
@@ -297,6 +298,7 @@ static void vm_side_note(const struct ping_analyser *a, const struct ping_echo *
 	size_t len = strlen(v->reason);
 	char other[INET_ADDRSTRLEN];
 	struct sbuf sb;
+	int o;
 
 	ip4(other, e->other);
 	sb_init(&sb, v->reason + len, sizeof(v->reason) - len);
@@ -304,7 +306,9 @@ static void vm_side_note(const struct ping_analyser *a, const struct ping_echo *
 		       "not through the router the path was planned to, so only the VM's side "
 		       "(up to br-int) was traced",
 		  other);
-	if (!v->command[0] && p->uuid[0])
+	o = topo_net_port_by_ip(a->t, p->network, other);
+	if (!v->command[0] && p->uuid[0] && o >= 0 &&
+	    (a->t->ports[o].kind == PORT_VM || a->t->ports[o].kind == PORT_DHCP))
 		snprintf(v->command, sizeof(v->command), "nstrace ping %s %s", p->uuid, other);
 }
 
