@@ -665,6 +665,25 @@ START_TEST(test_east_west)
 }
 END_TEST
 
+/* Every echo of the run was judged on the VM's side alone, with the
+ * command that traces it whole: nstrace ping PORT OTHER_IP. */
+static void assert_vm_side(const struct run *r, json_t *vm, const char *other_ip)
+{
+	char cmd[128];
+	json_t *v;
+	size_t i;
+
+	snprintf(cmd, sizeof(cmd), "nstrace ping %s %s", jstr(vm, "port_uuid"), other_ip);
+	json_array_foreach(r->verdicts, i, v) {
+		ck_assert_str_eq(jstr(v, "route"), "vm-side");
+		/* Completed where the reply's way ends: qvo, or the VM. */
+		ck_assert_str_eq(place(v, "where", "device"),
+				 jstr(vm, strcmp(jstr(v, "direction"), "to-vm") ? "device" : "qvo"));
+		assert_reason_has(v, "is another port of the VM's network: the echo went east-west");
+		ck_assert_str_eq(jstr(v, "command"), cmd);
+	}
+}
+
 /* a1 pings a2 while a2's port is traced without DST (the router's path):
  * each echo is judged on a2's side alone, completed, and the verdict names
  * the DST that traces the east-west path whole. */
@@ -673,7 +692,6 @@ START_TEST(test_east_west_without_dst)
 	json_t *a1 = vm_info("a1"), *a2 = vm_info("a2"), *v;
 	const char *opts[] = { "-c", COUNT_STR, "-t", PASSIVE_TIMEOUT, NULL };
 	const char *triggers[] = { "vm a1 ping a2 " COUNT_STR, NULL };
-	char cmd[128];
 	int ping_rc;
 	struct run r;
 	size_t i;
@@ -684,14 +702,10 @@ START_TEST(test_east_west_without_dst)
 	ck_assert_int_eq(ping_rc, 0);
 	ck_assert_msg(strstr(r.p.err, ", l3 path"), "not the router's path: %s", r.p.err);
 	assert_all_completed(&r, "to-vm");
-	snprintf(cmd, sizeof(cmd), "nstrace ping %s %s", jstr(a2, "port_uuid"), jstr(a1, "ip"));
+	assert_vm_side(&r, a2, jstr(a1, "ip"));
 	json_array_foreach(r.verdicts, i, v) {
 		json_t *req = timeline(&r, v, "request_timeline");
 
-		ck_assert_str_eq(jstr(v, "route"), "vm-side");
-		ck_assert_str_eq(place(v, "where", "device"), jstr(a2, "qvo"));
-		assert_reason_has(v, "is another port of the VM's network: the echo went east-west");
-		ck_assert_str_eq(jstr(v, "command"), cmd);
 		must_cross(req, jstr(a2, "node_namespace"), jstr(a2, "qvo"), "egress");
 		must_cross(req, jstr(a2, "namespace"), jstr(a2, "device"), "ingress");
 	}
@@ -707,7 +721,6 @@ START_TEST(test_to_dhcp_port)
 {
 	json_t *vm = vm_info("a1"), *dhcp = json_object_get(net_of(vm), "dhcp"), *v;
 	const char *dhcp_ip = jstr(dhcp, "ip");
-	char cmd[128];
 	int ping_rc;
 	struct run r;
 	size_t i;
@@ -717,11 +730,7 @@ START_TEST(test_to_dhcp_port)
 	run_passive(&r, "a1", NULL, "dhcp " COUNT_STR, &ping_rc);
 	ck_assert_int_eq(ping_rc, 0);
 	assert_all_completed(&r, "from-vm");
-	snprintf(cmd, sizeof(cmd), "nstrace ping %s %s", jstr(vm, "port_uuid"), dhcp_ip);
-	json_array_foreach(r.verdicts, i, v) {
-		ck_assert_str_eq(jstr(v, "route"), "vm-side");
-		ck_assert_str_eq(jstr(v, "command"), cmd);
-	}
+	assert_vm_side(&r, vm, dhcp_ip);
 	run_free(&r);
 
 	run_passive(&r, "a1", dhcp_ip, "dhcp " COUNT_STR, &ping_rc);
