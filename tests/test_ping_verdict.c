@@ -1148,8 +1148,6 @@ START_TEST(test_peer_completed)
 	struct tl req, rep;
 
 	ck_assert(!rig->an.routes[PING_ROUTE_ROUTER].valid);
-	/* The peer path covers the echo whole. */
-	ck_assert(!rig->an.routes[PING_ROUTE_VM_SIDE].valid);
 	echo(&req, ICMP_REQ, 1, out, -1, &wq, ECHO_LEN);
 	echo(&rep, ICMP_REP, 1, in, -1, &wp, ECHO_LEN);
 	ck_assert_uint_eq(ping_analyser_poll(&rig->an, rig->now, false), 1);
@@ -1159,6 +1157,27 @@ START_TEST(test_peer_completed)
 	ck_assert_int_eq(e->req.c.n_seen, (int)out->n);
 	assert_place(&e->verdict.where, ROLE_VM, 0);
 	assert_lacks(e->verdict.reason, "NAT");
+}
+END_TEST
+
+/* On the path to a2, an echo with a1's DHCP port is off the path: judged
+ * on a1's side, the peer path named in the verdict. */
+START_TEST(test_peer_path_other_neighbour)
+{
+	const struct journey *out = journey(PING_ROUTE_VM_SIDE, true);
+	const struct journey *in = journey(PING_ROUTE_VM_SIDE, false);
+	const struct wire wq = { rig->vm_ip, "10.0.0.2", NULL, NULL };
+	const struct wire wp = { "10.0.0.2", rig->vm_ip, NULL, NULL };
+	const struct ping_echo *e;
+	struct tl req, rep;
+
+	echo(&req, ICMP_REQ, 1, out, -1, &wq, ECHO_LEN);
+	echo(&rep, ICMP_REP, 1, in, -1, &wp, ECHO_LEN);
+	e = finish();
+	ck_assert_int_eq(e->route, PING_ROUTE_VM_SIDE);
+	ck_assert_int_eq(e->verdict.status, VERDICT_COMPLETED);
+	assert_has(e->verdict.reason, "10.0.0.2 is another port of the VM's network: the echo "
+				      "went east-west, off the peer path that was planned");
 }
 END_TEST
 
@@ -1401,6 +1420,7 @@ NSTRACE_SUITE(ping_verdict)
 	suite_add_tcase(s, l3);
 	tcase_add_checked_fixture(peer, setup_peer, teardown);
 	tcase_add_test(peer, test_peer_completed);
+	tcase_add_test(peer, test_peer_path_other_neighbour);
 	tcase_add_test(peer, test_peer_arp_unanswered);
 	tcase_add_test(peer, test_peer_arp_reply_lost);
 	suite_add_tcase(s, peer);

@@ -45,7 +45,7 @@ int ping_analyser_init(struct ping_analyser *a, const struct topology *t,
 	err = route_init(&a->routes[PING_ROUTE_FULL], path, path->n);
 	if (!err && qr >= 0)
 		err = route_init(&a->routes[PING_ROUTE_ROUTER], path, (size_t)qr + 1);
-	if (!err && path->kind == PATH_L3 && br_int > 0)
+	if (!err && br_int > 0)
 		err = route_init(&a->routes[PING_ROUTE_VM_SIDE], path, (size_t)br_int);
 	if (err)
 		ping_analyser_free(a);
@@ -246,8 +246,9 @@ static void error_from(struct ping_error *pe, __u8 type, __u8 code, __u32 mtu,
 	pe->hop_id = hop_id;
 }
 
-/* Another port of the VM's network holds addr (a VM, the DHCP port). */
-static bool on_vm_network(const struct ping_analyser *a, const __u8 *addr)
+/* A port of the VM's network other than the VM's and the path's far end
+ * holds addr: an echo with it stays on the network, off the path. */
+static bool off_path_neighbour(const struct ping_analyser *a, const __u8 *addr)
 {
 	char ip[INET_ADDRSTRLEN];
 	int port = a->path->port, other;
@@ -255,7 +256,7 @@ static bool on_vm_network(const struct ping_analyser *a, const __u8 *addr)
 	if (!a->t || port < 0 || !inet_ntop(AF_INET, addr, ip, sizeof(ip)))
 		return false;
 	other = topo_net_port_by_ip(a->t, a->t->ports[port].network, ip);
-	return other >= 0 && other != port;
+	return other >= 0 && other != port && other != a->path->target_port;
 }
 
 /* The route an echo with this other end is judged on. */
@@ -264,7 +265,7 @@ static enum ping_route_id echo_route(const struct ping_analyser *a, const __u8 *
 	/* The router is the other end: the path cut at qr-. */
 	if (a->routes[PING_ROUTE_ROUTER].valid && ping_is_router_addr(a, other))
 		return PING_ROUTE_ROUTER;
-	if (a->routes[PING_ROUTE_VM_SIDE].valid && on_vm_network(a, other))
+	if (a->routes[PING_ROUTE_VM_SIDE].valid && off_path_neighbour(a, other))
 		return PING_ROUTE_VM_SIDE;
 	return PING_ROUTE_FULL;
 }

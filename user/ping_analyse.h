@@ -10,10 +10,10 @@
  * or inbound (the VM is pinged, at its fixed or floating address).  It is
  * judged on one of three routes: the whole path; the path cut at the
  * router's qr- port when the router itself is the other end (its qr- or
- * qg- address); or, on a path planned to the router, only the VM's side
- * (up to br-int) when the other end is another port of the VM's network:
- * such an echo goes east-west, not through the router, and the rest of
- * its way was not planned.
+ * qg- address); or only the VM's side (up to br-int) when the other end
+ * is another port of the VM's network than the path's far end (a VM or
+ * the DHCP port, seen on the path to the router): such an echo goes
+ * east-west, off the path, and the rest of its way was not planned.
  *
  * Pure: timelines and times in, verdicts out (tests/test_ping_verdict.c).
  * Times are the kernel's CLOCK_MONOTONIC, as in the events.  IPv4.
@@ -36,7 +36,7 @@
 enum ping_route_id {
 	PING_ROUTE_FULL, /* the whole path */
 	PING_ROUTE_ROUTER, /* cut at the router's qr- port */
-	PING_ROUTE_VM_SIDE, /* cut before br-int: east-west on a router path */
+	PING_ROUTE_VM_SIDE, /* cut before br-int: east-west, off the path */
 	PING_ROUTES,
 };
 

@@ -303,9 +303,9 @@ static void vm_side_note(const struct ping_analyser *a, const struct ping_echo *
 	ip4(other, e->other);
 	sb_init(&sb, v->reason + len, sizeof(v->reason) - len);
 	sb_printf(&sb, "; %s is another port of the VM's network: the echo went east-west, "
-		       "not through the router the path was planned to, so only the VM's side "
-		       "(up to br-int) was traced",
-		  other);
+		       "off the %s path that was planned, so only the VM's side (up to br-int) "
+		       "was traced",
+		  other, path_kind_name(a->path->kind));
 	o = topo_net_port_by_ip(a->t, p->network, other);
 	if (!v->command[0] && p->uuid[0] && o >= 0 &&
 	    (a->t->ports[o].kind == PORT_VM || a->t->ports[o].kind == PORT_DHCP))

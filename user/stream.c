@@ -10,6 +10,8 @@
 #include <bpf/libbpf.h>
 
 #include "log.h"
+#include "render_parts.h"
+#include "sbuf.h"
 #include "stream.h"
 
 static int on_sample(void *ctx, void *data, size_t size)
@@ -175,12 +177,17 @@ long long stream_check_lost(struct stream *s)
 		if (!grew)
 			continue;
 		s->lost_reported[id] = lost;
-		if (h)
-			log_warn("%llu events lost at hop %s%s%s %s (ring buffer full); "
+		if (h) {
+			char label[(HOP_NAME_MAX + IF_NAMESIZE) * 4 + 8]; /* \xNN */
+			struct sbuf sb;
+
+			/* As event lines write it: a name may hold anything. */
+			sb_init(&sb, label, sizeof(label));
+			text_hop_label(&sb, h, 0, 0);
+			log_warn("%llu events lost at hop %s %s (ring buffer full); "
 				 "raise --ringbuf",
-				 (unsigned long long)grew, h->netns, h->netns[0] ? "/" : "",
-				 h->dev, dir_name(h->dir));
-		else
+				 (unsigned long long)grew, label, dir_name(h->dir));
+		} else
 			log_warn("%llu events lost at an unknown hop (ring buffer full); "
 				 "raise --ringbuf",
 				 (unsigned long long)grew);
