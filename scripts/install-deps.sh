@@ -9,7 +9,7 @@ packages=(
 	libjansson-dev bpftool check
 	# run time, lab and tests
 	iproute2 iptables openvswitch-switch dnsmasq-base busybox tcpdump
-	procps psmisc
+	procps psmisc ethtool
 )
 
 missing=()

@@ -19,6 +19,8 @@ START_TEST(test_device_roles)
 		{ "qbr1bbe7c60-42", NSK_OTHER, ROLE_QBR },
 		{ "qvb1bbe7c60-42", NSK_OTHER, ROLE_QVB },
 		{ "qvo1bbe7c60-42", NSK_OTHER, ROLE_QVO },
+		/* ovs_use_veth: the DHCP port's inner end */
+		{ "ns-d0916703-4c", NSK_QDHCP, ROLE_DHCP_TAP },
 		{ "qr-a0c80912-3b", NSK_QROUTER, ROLE_QR },
 		{ "qg-88e58f8b-5e", NSK_QROUTER, ROLE_QG },
 		{ "ha-88e58f8b-5e", NSK_QROUTER, ROLE_HA },
@@ -40,6 +42,7 @@ START_TEST(test_device_roles)
 		/* look-alikes that are not Neutron's */
 		{ "tapestry", NSK_OTHER, ROLE_UNKNOWN },
 		{ "tap0", NSK_OTHER, ROLE_UNKNOWN },
+		{ "ns-default", NSK_QDHCP, ROLE_UNKNOWN },
 		{ "qvoXYZ", NSK_OTHER, ROLE_UNKNOWN },
 		{ "gre-xyz", NSK_OTHER, ROLE_UNKNOWN },
 		{ "gre-", NSK_OTHER, ROLE_UNKNOWN },

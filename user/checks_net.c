@@ -31,6 +31,25 @@ void check_ns_qrouter(struct check_ctx *c)
 		   rt->uuid, topo_node_name(t, rt->node));
 }
 
+/* qg- is there, but no OVS port carries it (plugged through a veth whose
+ * OVS end left the bridge): the router's outside traffic goes nowhere. */
+static void unplugged(struct check_result *r, const struct topology *t,
+		      const struct topo_port *qg, const struct link_info *li)
+{
+	const struct link_info *peer;
+	int peer_ns;
+
+	peer = topo_veth_peer(t, qg->ns, li, &peer_ns);
+	if (peer)
+		chk_detail(r, CHECK_FAIL,
+			   "%s is on no OVS bridge: its veth end %s is no port of %s's OVS (the "
+			   "external bridge lost it)",
+			   li->name, peer->name, topo_node_name(t, qg->node));
+	else
+		chk_detail(r, CHECK_FAIL, "%s is on no OVS bridge of %s", li->name,
+			   topo_node_name(t, qg->node));
+}
+
 void check_router_gw(struct check_ctx *c)
 {
 	const struct topology *t = c->t;
@@ -60,6 +79,8 @@ void check_router_gw(struct check_ctx *c)
 		chk_detail(r, CHECK_FAIL, "%s is gone", qg->dev);
 	else if (!link_is_up(li))
 		chk_detail(r, CHECK_FAIL, "%s is %s", li->name, link_state_text(li));
+	else if (qg->iface < 0 && qg->node >= 0 && t->nodes[qg->node].ovsdb_ok)
+		unplugged(r, t, qg, li);
 	else if (!li->n_addrs)
 		chk_detail(r, CHECK_FAIL, "%s has no address", li->name);
 	else

@@ -122,7 +122,8 @@ static const struct {
 	const char *prefix;
 	enum dev_role role;
 } uuid_prefixes[] = {
-	{ "tap", ROLE_TAP }, { "qbr", ROLE_QBR }, { "qvb", ROLE_QVB },
+	/* ns-: the DHCP port inside qdhcp- when plugged through a veth. */
+	{ "tap", ROLE_TAP }, { "ns-", ROLE_TAP }, { "qbr", ROLE_QBR }, { "qvb", ROLE_QVB },
 	{ "qvo", ROLE_QVO }, { "qr-", ROLE_QR },  { "qg-", ROLE_QG },
 	{ "ha-", ROLE_HA },  { "sg-", ROLE_SG },  { "fg-", ROLE_FG },
 	{ "rfp-", ROLE_RFP }, { "fpr-", ROLE_FPR },

@@ -244,6 +244,24 @@ static void plan_vm_side(struct plan *pl, const struct topo_port *p, bool toward
 	}
 }
 
+/*
+ * An agent's port plugged through a veth pair (ovs_use_veth): its OVS end,
+ * tap<port> in the node's namespace, is a probe point of its own next to
+ * the device inside (a packet the veth drops, its peer down, is dropped
+ * there).  dir: its direction going away from the VM.
+ */
+static void plan_agent_veth(struct plan *pl, const struct topo_port *ap, __u8 dir)
+{
+	const struct topology *t = pl->t;
+	int ns;
+
+	if (ap->node < 0 || !strcmp(ap->ovs_name, ap->dev))
+		return;
+	ns = t->nodes[ap->node].ns;
+	if (ns >= 0 && topo_link(t, ns, ap->ovs_name))
+		plan_add(pl, ap->node, ns, ap->ovs_name, ROLE_TAP, dir);
+}
+
 /* The DHCP server's side: node, its port's OVS name, VLAN, device. */
 static void plan_dhcp(struct plan *pl, const struct topo_port *p)
 {
@@ -266,7 +284,8 @@ static void plan_dhcp(struct plan *pl, const struct topo_port *p)
 	} else if (ns >= 0) {
 		node = t->ns[ns].node;
 		for (size_t k = 0; k < t->ns[ns].links.n && !dev; k++)
-			if (!strncmp(t->ns[ns].links.items[k].name, "tap", 3))
+			if (dev_classify(t->ns[ns].links.items[k].name, NSK_QDHCP) ==
+			    ROLE_DHCP_TAP)
 				dev = t->ns[ns].links.items[k].name;
 	}
 	out->target_node = node;
@@ -283,6 +302,8 @@ static void plan_dhcp(struct plan *pl, const struct topo_port *p)
 			 "namespace qdhcp-%s belongs to no OVS seen (no OVS port for its device)",
 			 net->uuid);
 	plan_crossing(pl, p->node, p->ovs_name, p->local_vlan, node, iface, vlan);
+	if (dp)
+		plan_agent_veth(pl, dp, NSTRACE_DIR_EGRESS);
 	h = plan_add(pl, node, ns, dev ? dev : "", ROLE_DHCP_TAP, NSTRACE_DIR_INGRESS);
 	if (h && !dev)
 		snprintf(h->note, sizeof(h->note), "no tap device in qdhcp-%s", net->uuid);
@@ -320,7 +341,9 @@ static void plan_external(struct plan *pl, const struct topo_port *qg)
 			const struct link_info *peer;
 			int peer_ns;
 
-			if (e->type[0] && strcmp(e->type, "system"))
+			/* The uplink: not a Neutron port (a qg- veth's OVS end is). */
+			if ((e->type[0] && strcmp(e->type, "system")) ||
+			    kvlist_get(&e->external_ids, "iface-id"))
 				continue;
 			if (!li)
 				continue;
@@ -364,6 +387,7 @@ static void plan_l3(struct plan *pl, const struct topo_port *p)
 	out->target_port = (int)(qr - t->ports);
 	plan_crossing(pl, p->node, p->ovs_name, p->local_vlan, qr->node, qr->ovs_name,
 		      qr->local_vlan);
+	plan_agent_veth(pl, qr, NSTRACE_DIR_EGRESS);
 	plan_add(pl, qr->node, qr->ns, qr->dev, ROLE_QR, NSTRACE_DIR_INGRESS);
 	if (rt->gw_port < 0) {
 		h = plan_add(pl, rt->node, rt->ns, "", ROLE_QG, NSTRACE_DIR_EGRESS);
@@ -377,6 +401,7 @@ static void plan_l3(struct plan *pl, const struct topo_port *p)
 	}
 	qg = &t->ports[rt->gw_port];
 	plan_add(pl, qg->node, qg->ns, qg->dev, ROLE_QG, NSTRACE_DIR_EGRESS);
+	plan_agent_veth(pl, qg, NSTRACE_DIR_INGRESS);
 	if (qg->node >= 0)
 		plan_external(pl, qg);
 }

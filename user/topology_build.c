@@ -255,6 +255,35 @@ static enum port_kind kind_of(enum dev_role role, enum ns_kind ns_kind)
 	}
 }
 
+static bool is_agent_ns(enum ns_kind k)
+{
+	return k == NSK_QDHCP || k == NSK_QROUTER || k == NSK_SNAT || k == NSK_FIP;
+}
+
+/*
+ * An agent's port plugged through a veth pair (the interface driver's
+ * ovs_use_veth): the OVS port is tap<port> in the node's namespace, the
+ * port's own device its peer in qdhcp-/qrouter- (ns-<port> where dnsmasq
+ * listens, qr-/qg-<port>).  Moves p and *li there and returns the inner
+ * device's role; else role unchanged.
+ */
+static enum dev_role agent_veth_inside(struct topology *t, struct topo_port *p,
+				       const struct link_info **li, enum dev_role role)
+{
+	const struct link_info *peer;
+	int peer_ns;
+
+	if (role != ROLE_TAP || !*li || p->ns < 0 || is_agent_ns(t->ns[p->ns].kind))
+		return role;
+	peer = topo_veth_peer(t, p->ns, *li, &peer_ns);
+	if (!peer || !is_agent_ns(t->ns[peer_ns].kind))
+		return role;
+	STR_COPY(p->dev, peer->name);
+	p->ns = peer_ns;
+	*li = peer;
+	return dev_classify(peer->name, t->ns[peer_ns].kind);
+}
+
 /* Where the port's own device is, and what kind of port that makes it. */
 static void place_port(struct topology *t, struct topo_port *p, enum dev_role role)
 {
@@ -270,6 +299,7 @@ static void place_port(struct topology *t, struct topo_port *p, enum dev_role ro
 	}
 	STR_COPY(p->dev, name);
 	p->ns = topo_find_dev(t, p->node, p->dev, &li);
+	role = agent_veth_inside(t, p, &li, role);
 	p->kind = kind_of(role, p->ns >= 0 ? t->ns[p->ns].kind : NSK_OTHER);
 	if (p->kind == PORT_VM && role == ROLE_TAP)
 		p->native_fw = true;

@@ -354,6 +354,9 @@ void topology_mark_stale(struct topology *t)
 				ported = t->nodes[n].ovsdb_ok &&
 					 ovsdb_iface_by_name(&t->nodes[n].ovs,
 							     ns->links.items[k].name);
+		/* Or a port's own device behind a veth whose OVS end is here. */
+		for (size_t k = 0; k < t->n_ports && !ported; k++)
+			ported = t->ports[k].ns == (int)i && t->ports[k].iface >= 0;
 		ns->stale = !ported && ns->links_err == 0;
 	}
 }

@@ -39,7 +39,7 @@ LAB_TOOLS=(
 	ovs-ofctl:openvswitch-switch ovs-appctl:openvswitch-switch
 	dnsmasq:dnsmasq-base busybox:busybox
 	iptables:iptables iptables-restore:iptables iptables-save:iptables
-	sysctl:procps flock:util-linux sha256sum:coreutils
+	sysctl:procps flock:util-linux sha256sum:coreutils ethtool:ethtool
 )
 OVS_SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
 

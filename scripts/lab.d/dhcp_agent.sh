@@ -80,7 +80,7 @@ dhcp_apply() {
 	local net=$1 ns
 	ns=${NET_DHCP_NS[$net]}
 	ns_ensure "$ns"
-	ovs_internal_port network br-int "${NET_DHCP_DEV[$net]}" "$ns" \
+	ovs_agent_port network br-int "${NET_DHCP_OVS_DEV[$net]}" "${NET_DHCP_DEV[$net]}" "$ns" \
 		"${NET_DHCP_PORT[$net]}" "${NET_DHCP_MAC[$net]}" "$net"
 	must_ns "$ns" ip addr replace "${NET_DHCP_IP[$net]}/${NET_PLEN[$net]}" \
 		dev "${NET_DHCP_DEV[$net]}"

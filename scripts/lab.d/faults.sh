@@ -145,8 +145,8 @@ fault_apply() {
 			die "changing the tag of ${VM_QVO[$vm]} failed"
 		;;
 	router-gateway-missing)
-		vsctl network del-port br-ex "${ROUTER_QG_DEV[$r]}" ||
-			die "removing ${ROUTER_QG_DEV[$r]} from br-ex failed"
+		vsctl network del-port br-ex "${ROUTER_QG_OVS_DEV[$r]}" ||
+			die "removing ${ROUTER_QG_OVS_DEV[$r]} from br-ex failed"
 		;;
 	snat-missing)
 		must_ns "${ROUTER_NS[$r]}" iptables -t nat -F neutron-l3-agent-snat

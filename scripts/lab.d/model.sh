@@ -75,11 +75,19 @@ declare -A VM_NODE=([a1]=compute1 [b1]=compute1 [a2]=compute2)
 declare -A VM_IP=([a1]=10.0.0.5 [b1]=10.0.0.5 [a2]=10.0.0.6)
 declare -A VM_FIP=([a1]=172.24.4.100 [b1]=172.24.4.101 [a2]="")
 
-# NSTRACE_LAB_PLAN=b: the same deployment numbered otherwise, so that a test
-# run on it shows nstrace assumes none of the numbers above: other subnets
-# and prefix lengths, a gateway at the top of its subnet rather than .1, the
-# DHCP port at .3, GRE keys past 16 bits, other local VLANs.
+# How the DHCP and L3 agents plug their ports: OVS internal ports moved
+# into the namespace (0, today's default), or, with the interface driver's
+# ovs_use_veth = True (common in Grizzly-era deployments), a veth pair:
+# tap<port> on the bridge, ns-<port> (DHCP) or qr-/qg-<port> inside.
+OVS_USE_VETH=0
+
+# NSTRACE_LAB_PLAN=b: the same deployment numbered and plugged otherwise, so
+# that a test run on it shows nstrace assumes none of the numbers above:
+# other subnets and prefix lengths, a gateway at the top of its subnet
+# rather than .1, the DHCP port at .3, GRE keys past 16 bits, other local
+# VLANs; and the agents' ports plugged through veth pairs.
 model_plan_b() {
+	OVS_USE_VETH=1
 	NODE_TUN_IP=([network]=10.250.3.21 [compute1]=10.250.3.34 [compute2]=10.250.3.47)
 	UNDERLAY_CIDR=10.250.3.0/26
 	UNDERLAY_PLEN=26
@@ -163,10 +171,17 @@ port_mac() {
 # Device names: a prefix plus the first 11 characters of the port UUID.
 port_dev() { printf '%s%s' "$1" "${2:0:11}"; }
 
+# agent_ovs_dev PREFIX PORT: the OVS port of an agent's device PREFIX<port>.
+agent_ovs_dev() {
+	if [ "$OVS_USE_VETH" = 1 ]; then port_dev tap "$2"; else port_dev "$1" "$2"; fi
+}
+
 declare -A TENANT_ID SG_UUID NET_UUID SUBNET_UUID
-declare -A NET_DHCP_PORT NET_DHCP_MAC NET_DHCP_DEV NET_DHCP_NS
-declare -A ROUTER_UUID ROUTER_NS ROUTER_QR_PORT ROUTER_QR_MAC ROUTER_QR_DEV
-declare -A ROUTER_QG_PORT ROUTER_QG_MAC ROUTER_QG_DEV
+# *_DEV: the device inside the agent's namespace; *_OVS_DEV: the OVS port
+# (the same device unless OVS_USE_VETH, then tap<port> on the bridge).
+declare -A NET_DHCP_PORT NET_DHCP_MAC NET_DHCP_DEV NET_DHCP_OVS_DEV NET_DHCP_NS
+declare -A ROUTER_UUID ROUTER_NS ROUTER_QR_PORT ROUTER_QR_MAC ROUTER_QR_DEV ROUTER_QR_OVS_DEV
+declare -A ROUTER_QG_PORT ROUTER_QG_MAC ROUTER_QG_DEV ROUTER_QG_OVS_DEV
 declare -A VM_PORT VM_MAC VM_INSTANCE VM_TAP VM_QBR VM_QVB VM_QVO VM_FIP_UUID
 
 model_derive() {
@@ -184,6 +199,8 @@ model_derive() {
 		NET_DHCP_PORT[$n]=$p
 		NET_DHCP_MAC[$n]=$(port_mac "$p")
 		NET_DHCP_DEV[$n]=$(port_dev tap "$p")
+		NET_DHCP_OVS_DEV[$n]=${NET_DHCP_DEV[$n]}
+		[ "$OVS_USE_VETH" = 1 ] && NET_DHCP_DEV[$n]=$(port_dev ns- "$p")
 		NET_DHCP_NS[$n]=qdhcp-${NET_UUID[$n]}
 	done
 	for r in "${ROUTERS[@]}"; do
@@ -193,10 +210,12 @@ model_derive() {
 		ROUTER_QR_PORT[$r]=$p
 		ROUTER_QR_MAC[$r]=$(port_mac "$p")
 		ROUTER_QR_DEV[$r]=$(port_dev qr- "$p")
+		ROUTER_QR_OVS_DEV[$r]=$(agent_ovs_dev qr- "$p")
 		lab_uuid "port/qg/$r" && p=$REPLY
 		ROUTER_QG_PORT[$r]=$p
 		ROUTER_QG_MAC[$r]=$(port_mac "$p")
 		ROUTER_QG_DEV[$r]=$(port_dev qg- "$p")
+		ROUTER_QG_OVS_DEV[$r]=$(agent_ovs_dev qg- "$p")
 	done
 	for v in "${VMS[@]}"; do
 		lab_uuid "port/vm/$v" && p=$REPLY

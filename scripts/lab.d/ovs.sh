@@ -222,6 +222,43 @@ tnl_neigh_refresh_all() {
 	return 0
 }
 
+# ovs_agent_port NODE BRIDGE OVS_DEV DEV NS PORT MAC [NET]: an agent's port
+# as the interface driver plugs it: an internal port (OVS_DEV = DEV), or a
+# veth pair, OVS_DEV on BRIDGE in NODE's namespace and DEV in NS.
+ovs_agent_port() {
+	if [ "$3" = "$4" ]; then
+		ovs_internal_port "$1" "$2" "$4" "${@:5}"
+	else
+		ovs_veth_port "$@"
+	fi
+}
+
+# The veth variant (ovs_use_veth = True): the MAC is the inner device's,
+# the OVS port a plain system port.  Recreates the pair when the inner
+# device is gone, else re-adds the port and restores its OVSDB rows.
+ovs_veth_port() {
+	local node=$1 br=$2 odev=$3 dev=$4 ns=$5 port=$6 mac=$7 net=${8:-} args=()
+	if [ -n "$net" ]; then
+		mapfile -t args < <(ovs_port_args "$node" "$net" "$odev" "$port" "$mac")
+	else
+		args=(-- set Interface "$odev" "external_ids:iface-id=$port"
+			"external_ids:attached-mac=$mac" external_ids:iface-status=active)
+	fi
+	if ! in_ns "$ns" ip link show dev "$dev" >/dev/null 2>&1; then
+		in_ns "$(node_ns "$node")" ip link del "$odev" >/dev/null 2>&1
+		must_ns "$(node_ns "$node")" ip link add "$odev" type veth peer name "$dev" netns "$ns"
+	fi
+	vsctl "$node" -- --may-exist add-port "$br" "$odev" "${args[@]}" ||
+		die "adding OVS port $odev to $br on $node failed"
+	must_ns "$(node_ns "$node")" ip link set "$odev" mtu "$NET_MTU" up
+	must_ns "$ns" ip link set "$dev" address "$mac" mtu "$NET_MTU" up
+	# OVS's userspace datapath reads the veth with AF_PACKET and forwards
+	# the frame as it is: a UDP checksum left to the device (offload) would
+	# cross the tunnel unfinished, and udhcpc drops such an OFFER.  The
+	# kernel datapath of a real node finishes it.
+	must_ns "$ns" ethtool -K "$dev" tx off >/dev/null
+}
+
 # ovs_internal_port NODE BRIDGE DEV NS PORT MAC [NET]: an OVS internal port
 # (a tap device in vswitchd's namespace) moved into NS, as the DHCP and L3
 # agents plug qdhcp-/qrouter- ports.  OVSDB then reports it down with

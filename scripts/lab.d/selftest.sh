@@ -50,8 +50,11 @@ root_ns_lab_devices() {
 	for v in "${VMS[@]}"; do
 		names+=("${VM_TAP[$v]}" "${VM_QBR[$v]}" "${VM_QVB[$v]}" "${VM_QVO[$v]}")
 	done
-	for n in "${NETS[@]}"; do names+=("${NET_DHCP_DEV[$n]}"); done
-	for r in "${ROUTERS[@]}"; do names+=("${ROUTER_QR_DEV[$r]}" "${ROUTER_QG_DEV[$r]}"); done
+	for n in "${NETS[@]}"; do names+=("${NET_DHCP_DEV[$n]}" "${NET_DHCP_OVS_DEV[$n]}"); done
+	for r in "${ROUTERS[@]}"; do
+		names+=("${ROUTER_QR_DEV[$r]}" "${ROUTER_QG_DEV[$r]}")
+		names+=("${ROUTER_QR_OVS_DEV[$r]}" "${ROUTER_QG_OVS_DEV[$r]}")
+	done
 	for d in "${names[@]}"; do
 		[ -e "/sys/class/net/$d" ] && echo "$d"
 	done
