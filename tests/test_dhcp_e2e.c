@@ -315,6 +315,8 @@ static const struct fault_case faults[] = {
 	  "sg-counters", "ingress_chain", "security group" },
 	{ "dnsmasq-dead", NULL, "dropped", "DISCOVER", P_DHCP_PORT, P_NONE, NULL, "dnsmasq", NULL,
 	  "dnsmasq" },
+	{ "dnsmasq-wrong-interface", NULL, "reply-never-sent", "DISCOVER", P_DHCP_PORT, P_NONE,
+	  NULL, "dnsmasq", NULL, "stayed silent" },
 	{ "host-entry-missing", NULL, "reply-never-sent", "DISCOVER", P_DHCP_PORT, P_NONE, NULL,
 	  "host-entry", "mac", "stayed silent" },
 	{ "dhcp-port-ip-missing", NULL, "reply-never-sent", "DISCOVER", P_DHCP_PORT, P_NONE, NULL,

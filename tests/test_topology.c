@@ -378,6 +378,7 @@ enum fixture_fault {
 	FF_DHCP_PORT_DOWN,
 	FF_DHCP_PORT_IP_MISSING,
 	FF_DNSMASQ_DEAD,
+	FF_DNSMASQ_WRONG_IFACE,
 	FF_HOST_ENTRY_MISSING,
 	FF_UNDERLAY_DOWN,
 	FF_UNDERLAY_MTU,
@@ -390,6 +391,7 @@ static const unsigned int fault_expect[FF__COUNT] = {
 	[FF_DHCP_PORT_DOWN] = CHK_BIT(CHK_DEVICE_UP),
 	[FF_DHCP_PORT_IP_MISSING] = CHK_BIT(CHK_DHCP_PORT_IP),
 	[FF_DNSMASQ_DEAD] = CHK_BIT(CHK_DNSMASQ),
+	[FF_DNSMASQ_WRONG_IFACE] = CHK_BIT(CHK_DNSMASQ),
 	[FF_HOST_ENTRY_MISSING] = CHK_BIT(CHK_HOST_ENTRY),
 	[FF_UNDERLAY_DOWN] = CHK_BIT(CHK_DEVICE_UP),
 	[FF_UNDERLAY_MTU] = CHK_BIT(CHK_MTU),
@@ -422,6 +424,15 @@ START_TEST(test_faults_fail_their_check)
 				t.procs.items[i].ns_ino = 0;
 				t.procs.items[i].pid = 0;
 			}
+		break;
+	case FF_DNSMASQ_WRONG_IFACE:
+		/* started for a device the DHCP port no longer has */
+		for (size_t i = 0; i < t.procs.n; i++)
+			for (int a = 0; a < t.procs.items[i].argc; a++)
+				if (!strncmp(t.procs.items[i].argv[a], "--interface=", 12) &&
+				    !strcmp(t.procs.items[i].argv[a] + 12,
+					    jstr(dhcp, "device")))
+					t.procs.items[i].argv[a][13] ^= 1;
 		break;
 	case FF_HOST_ENTRY_MISSING:
 		for (size_t i = 0; i < t.dhcp.n; i++)

@@ -64,8 +64,20 @@ void check_dnsmasq(struct check_ctx *c)
 	chk_cmd(r, "ip netns pids %s | xargs -r ps -o pid,args -p",
 		 ns_name);
 	if (net->dnsmasq_pid) {
-		chk_detail(r, CHECK_PASS, "pid %d runs in %s%s%s", (int)net->dnsmasq_pid, ns_name,
-			   net->dnsmasq.interface[0] ? " on " : "", net->dnsmasq.interface);
+		const char *dev = c->path->hops[a].dev;
+
+		/* It answers on the interface it was started for: one the port
+		 * no longer has (re-created, renamed) leaves DISCOVERs unanswered. */
+		if (net->dnsmasq.interface[0] && dev[0] && strcmp(net->dnsmasq.interface, dev))
+			chk_detail(r, CHECK_FAIL,
+				   "pid %d runs in %s for --interface=%s, but the DHCP port's "
+				   "device is %s: DISCOVERs reaching %s get no answer (restart the "
+				   "DHCP agent, or dnsmasq for the network)",
+				   (int)net->dnsmasq_pid, ns_name, net->dnsmasq.interface, dev, dev);
+		else
+			chk_detail(r, CHECK_PASS, "pid %d runs in %s%s%s", (int)net->dnsmasq_pid,
+				   ns_name, net->dnsmasq.interface[0] ? " on " : "",
+				   net->dnsmasq.interface);
 		return;
 	}
 	if (!net->state || !net->state->pid)

@@ -48,14 +48,18 @@ dhcp_write_files() {
 
 dhcp_running() { pidfile_alive "$(dhcp_dir "$1")/pid" dnsmasq; }
 
+# dhcp_start NET [INTERFACE]: dnsmasq as the agent starts it; for another
+# INTERFACE than the DHCP port's (a fault) with --bind-dynamic, which,
+# unlike --bind-interfaces, starts without it.
 dhcp_start() {
-	local net=$1 d
+	local net=$1 d dev=${2:-${NET_DHCP_DEV[$1]}} bind=--bind-interfaces
 	d=$(dhcp_dir "$net")
+	[ "$dev" = "${NET_DHCP_DEV[$net]}" ] || bind=--bind-dynamic
 	no_lock_fd in_ns "${NET_DHCP_NS[$net]}" dnsmasq --no-hosts --no-resolv \
 		--pid-file="$d/pid" --dhcp-hostsfile="$d/host" \
 		--addn-hosts="$d/addn_hosts" --dhcp-optsfile="$d/opts" \
 		--dhcp-leasefile="$d/leases" --dhcp-match=set:ipxe,175 \
-		--bind-interfaces --interface="${NET_DHCP_DEV[$net]}" \
+		"$bind" --interface="$dev" \
 		--dhcp-range="set:subnet-${SUBNET_UUID[$net]},${NET_BASE[$net]},static,${NET_MASK[$net]},86400s" \
 		--dhcp-lease-max=256 --conf-file=/dev/null --domain=openstacklocal \
 		--except-interface=lo \
@@ -64,6 +68,13 @@ dhcp_start() {
 }
 
 dhcp_stop() { kill_pidfile "$(dhcp_dir "$1")/pid" dnsmasq; }
+
+# The device name a DHCP port of NET had before it was re-created: the
+# same prefix, another port UUID.
+dhcp_stale_dev() {
+	lab_uuid "port/dhcp-old/$1"
+	port_dev "${NET_DHCP_DEV[$1]:0:3}" "$REPLY"
+}
 
 # dhcp_reload NET: what the agent does when a port changes: rewrite the
 # files and SIGHUP dnsmasq.

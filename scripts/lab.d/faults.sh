@@ -4,8 +4,8 @@
 # symptom and how operators see it).
 
 FAULTS=(
-	sg-drop-dhcp-request sg-drop-dhcp-reply dnsmasq-dead host-entry-missing
-	dhcp-port-ip-missing dhcp-port-down brtun-flow-missing underlay-down
+	sg-drop-dhcp-request sg-drop-dhcp-reply dnsmasq-dead dnsmasq-wrong-interface
+	host-entry-missing dhcp-port-ip-missing dhcp-port-down brtun-flow-missing underlay-down
 	wrong-vlan-tag router-gateway-missing snat-missing sg-drop-icmp
 	underlay-mtu
 )
@@ -13,6 +13,7 @@ declare -A FAULT_DESC=(
 	[sg-drop-dhcp-request]="the VM's security group chain lacks the DHCP client rule: its DISCOVER (from 0.0.0.0) dies in the spoofing chain"
 	[sg-drop-dhcp-reply]="the VM's ingress chain lacks the DHCP server rules: the OFFER/ACK dies in sg-fallback"
 	[dnsmasq-dead]="dnsmasq of the VM's network is killed (its pid file stays)"
+	[dnsmasq-wrong-interface]="dnsmasq of the VM's network is restarted for an interface the DHCP port does not have (--bind-dynamic, as for a re-created port): it runs and answers nothing"
 	[host-entry-missing]="the VM's MAC is removed from the DHCP host file and dnsmasq reloaded (SIGHUP)"
 	[dhcp-port-ip-missing]="the DHCP port's address is removed inside qdhcp-<net>"
 	[dhcp-port-down]="the DHCP port's link is set down inside qdhcp-<net>"
@@ -115,6 +116,10 @@ fault_apply() {
 		dhcp_running "$net" || die "dnsmasq of $net is not running already"
 		# A crash, not a clean stop: the pid file stays behind.
 		kill -KILL "$(cat "$d/pid")" || die "cannot kill dnsmasq of $net"
+		;;
+	dnsmasq-wrong-interface)
+		dhcp_stop "$net"
+		dhcp_start "$net" "$(dhcp_stale_dev "$net")"
 		;;
 	host-entry-missing)
 		d=$(dhcp_dir "$net")

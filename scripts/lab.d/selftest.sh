@@ -194,6 +194,12 @@ st_faults() {
 	st_expect_ok "dnsmasq-dead: b1 (net-b's dnsmasq) still gets its lease" vm_dhcp b1
 	st_heal dnsmasq-dead
 
+	st_fault dnsmasq-wrong-interface
+	st_expect_ok "dnsmasq-wrong-interface: dnsmasq of net-a runs" dhcp_running net-a
+	st_expect_fail "dnsmasq-wrong-interface: a1 gets no DHCP lease" vm_dhcp a1
+	st_expect_ok "dnsmasq-wrong-interface: b1 (net-b's dnsmasq) still gets its lease" vm_dhcp b1
+	st_heal dnsmasq-wrong-interface
+
 	st_fault host-entry-missing
 	st_expect_fail "host-entry-missing: a1's MAC is gone from the host file" st_host_file a1
 	st_expect_fail "host-entry-missing: a1 gets no DHCP lease" vm_dhcp a1
