@@ -379,6 +379,7 @@ enum fixture_fault {
 	FF_DHCP_PORT_IP_MISSING,
 	FF_DNSMASQ_DEAD,
 	FF_DNSMASQ_WRONG_IFACE,
+	FF_DHCP_PORT_UNPLUGGED,
 	FF_HOST_ENTRY_MISSING,
 	FF_UNDERLAY_DOWN,
 	FF_UNDERLAY_MTU,
@@ -392,6 +393,7 @@ static const unsigned int fault_expect[FF__COUNT] = {
 	[FF_DHCP_PORT_IP_MISSING] = CHK_BIT(CHK_DHCP_PORT_IP),
 	[FF_DNSMASQ_DEAD] = CHK_BIT(CHK_DNSMASQ),
 	[FF_DNSMASQ_WRONG_IFACE] = CHK_BIT(CHK_DNSMASQ),
+	[FF_DHCP_PORT_UNPLUGGED] = CHK_BIT(CHK_VLAN),
 	[FF_HOST_ENTRY_MISSING] = CHK_BIT(CHK_HOST_ENTRY),
 	[FF_UNDERLAY_DOWN] = CHK_BIT(CHK_DEVICE_UP),
 	[FF_UNDERLAY_MTU] = CHK_BIT(CHK_MTU),
@@ -433,6 +435,19 @@ START_TEST(test_faults_fail_their_check)
 				    !strcmp(t.procs.items[i].argv[a] + 12,
 					    jstr(dhcp, "device")))
 					t.procs.items[i].argv[a][13] ^= 1;
+		break;
+	case FF_DHCP_PORT_UNPLUGGED:
+		/* no OVS port carries the DHCP port any more (its row lost the
+		 * Neutron port's ids); its device stays */
+		for (size_t n = 0; n < t.n_nodes; n++)
+			for (size_t k = 0; k < t.nodes[n].ovs.n_ifaces; k++) {
+				struct ovs_iface *ifc = &t.nodes[n].ovs.ifaces[k];
+
+				if (strcmp(ifc->name, jstr(dhcp, "device")))
+					continue;
+				for (size_t x = 0; x < ifc->external_ids.n; x++)
+					ifc->external_ids.items[x].key[0] = '\0';
+			}
 		break;
 	case FF_HOST_ENTRY_MISSING:
 		for (size_t i = 0; i < t.dhcp.n; i++)
@@ -498,6 +513,44 @@ START_TEST(test_stale_namespaces)
 }
 END_TEST
 
+/* The same namespace with a process in it (its dnsmasq) is served still:
+ * unplugged, not left behind, so never offered for deletion. */
+START_TEST(test_served_namespace_not_stale)
+{
+	struct topology t;
+	struct netns_entry e = { .named = true, .dev = 4, .ino = 99999 };
+	struct link_list links = { 0 };
+	struct link_info tap = { .ifindex = 7, .name = "tapdeadbeef-00", .link_netnsid = -1 };
+	struct proc_entry *p;
+	int i;
+
+	fixture_topology_inputs(&t, kept_nodes, skipped_ns, false);
+	snprintf(e.name, sizeof(e.name), "qdhcp-0b0e0d0c-0000-4000-8000-000000000001");
+	snprintf(e.path, sizeof(e.path), "/run/netns/%s", e.name);
+	ck_assert_int_eq(links_add(&links, &tap), 0);
+	ck_assert_int_ge(topology_add_ns(&t, &e, &links, 0), 0);
+	links_free(&links);
+	p = realloc(t.procs.items, (t.procs.n + 1) * sizeof(*p));
+	ck_assert_ptr_nonnull(p);
+	t.procs.items = p;
+	p = &p[t.procs.n++];
+	memset(p, 0, sizeof(*p));
+	p->pid = 424242;
+	snprintf(p->comm, sizeof(p->comm), "dnsmasq");
+	p->ns_dev = e.dev;
+	p->ns_ino = e.ino;
+	p->argv = calloc(2, sizeof(char *));
+	ck_assert_ptr_nonnull(p->argv);
+	p->argv[0] = strdup("dnsmasq");
+	p->argc = 1;
+	ck_assert_int_eq(topology_build(&t), 0);
+	i = topo_find_ns_name(&t, e.name);
+	ck_assert_int_ge(i, 0);
+	ck_assert(!t.ns[i].stale);
+	fixture_topology_free(&t);
+}
+END_TEST
+
 START_TEST(test_matching_ports)
 {
 	struct topology t;
@@ -555,6 +608,7 @@ NSTRACE_SUITE(topology)
 	tcase_add_test(tc, test_names_only);
 	tcase_add_loop_test(tc, test_faults_fail_their_check, 0, FF__COUNT);
 	tcase_add_test(tc, test_stale_namespaces);
+	tcase_add_test(tc, test_served_namespace_not_stale);
 	tcase_add_test(tc, test_matching_ports);
 	suite_add_tcase(s, tc);
 	return s;

@@ -212,9 +212,18 @@ static void vlan_of(struct check_ctx *c, const struct topo_port *p, int hop)
 	struct check_result *r;
 	int peers;
 
-	if (p->node < 0 || p->iface < 0 ||
+	if (p->node < 0 || (p->iface < 0 && !t->nodes[p->node].ovsdb_ok) ||
 	    !(r = chk_new(c, CHK_VLAN, hop, "%s on %s", p->ovs_name, t->nodes[p->node].name)))
 		return;
+	if (p->iface < 0) {
+		/* The device is there, its OVS port is not (or its veth's). */
+		chk_ovs_cmd(r, t, p->node, "show");
+		chk_detail(r, CHECK_FAIL,
+			   "no OVS port on %s carries it: unplugged from the integration "
+			   "bridge, its frames reach no one",
+			   t->nodes[p->node].name);
+		return;
+	}
 	chk_ovs_cmd(r, t, p->node, "--columns=name,tag,other_config list Port %s", p->ovs_name);
 	peers = peers_tag(t, p);
 	if (p->local_vlan < 0) {

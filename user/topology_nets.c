@@ -334,6 +334,15 @@ int topology_build_routers(struct topology *t)
 	return 0;
 }
 
+static bool ns_has_process(const struct topology *t, const struct topo_ns *ns)
+{
+	for (size_t i = 0; i < t->procs.n; i++)
+		if (t->procs.items[i].ns_ino && t->procs.items[i].ns_ino == ns->ns.ino &&
+		    t->procs.items[i].ns_dev == ns->ns.dev)
+			return true;
+	return false;
+}
+
 void topology_mark_stale(struct topology *t)
 {
 	bool any_ovsdb = false;
@@ -357,6 +366,8 @@ void topology_mark_stale(struct topology *t)
 		/* Or a port's own device behind a veth whose OVS end is here. */
 		for (size_t k = 0; k < t->n_ports && !ported; k++)
 			ported = t->ports[k].ns == (int)i && t->ports[k].iface >= 0;
-		ns->stale = !ported && ns->links_err == 0;
+		/* A process in it (dnsmasq, a metadata proxy) says the agent still
+		 * serves it: unplugged, not left behind; the checks say so. */
+		ns->stale = !ported && ns->links_err == 0 && !ns_has_process(t, ns);
 	}
 }
