@@ -323,6 +323,9 @@ static const struct fault_case faults[] = {
 	  "dhcp-port-ip", NULL, "stayed silent" },
 	{ "dhcp-port-down", NULL, "dropped", "DISCOVER", P_DHCP_PORT, P_NONE, "DEV_READY",
 	  "device-up", "dhcp_device", "down" },
+	/* The internal port goes with its OVS port: the path ends before it. */
+	{ "dhcp-port-unplugged", NULL, "lost", "DISCOVER", P_NONE, P_NONE, NULL, "dhcp-port-ip",
+	  NULL, "whose port is missing" },
 	{ "brtun-flow-missing", NULL, "lost", "OFFER", P_NODE_UNDERLAY, P_QVO, NULL, NULL, NULL,
 	  "br-tun -> br-int flows" },
 	{ "underlay-down", "node", "lost", "DISCOVER", P_QVO, P_NODE_UNDERLAY, NULL,
@@ -338,6 +341,9 @@ static const struct fault_case faults[] = {
 static const struct fault_case veth_faults[] = {
 	{ "dhcp-port-down", NULL, "lost", "DISCOVER", P_DHCP_OVS_PORT, P_DHCP_PORT, NULL,
 	  "device-up", "dhcp_device", "the link from" },
+	/* The pair stays, its OVS end off the bridge: lost in br-int. */
+	{ "dhcp-port-unplugged", NULL, "lost", "DISCOVER", P_NONE, P_DHCP_OVS_PORT, NULL,
+	  "local-vlan", "dhcp_ovs_device", "br-tun -> br-int flows" },
 };
 
 /* The case as this lab shows it. */
@@ -399,6 +405,8 @@ static const char *check_subject(const char *what, json_t *vm)
 		return jstr(json_object_get(vm, "security_group"), what);
 	if (!strcmp(what, "dhcp_device"))
 		return jstr(json_object_get(net_of(vm), "dhcp"), "device");
+	if (!strcmp(what, "dhcp_ovs_device"))
+		return jstr(json_object_get(net_of(vm), "dhcp"), "ovs_device");
 	if (!strcmp(what, "underlay_device"))
 		return jstr(node, "underlay_device");
 	return jstr(vm, what);

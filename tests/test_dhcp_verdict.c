@@ -90,6 +90,16 @@ static int a1_port(struct topology *t)
 	return idx[0];
 }
 
+/* The analyser and both journeys, from rig->path as it is now. */
+static void analyse_path(void)
+{
+	ck_assert_int_eq(dhcp_analyser_init(&rig->an, &rig->t, &rig->path, &rig->places,
+					    fake_drop_name),
+			 0);
+	ck_assert_int_eq(journey_plan(&rig->path, true, &rig->out), 0);
+	ck_assert_int_eq(journey_plan(&rig->path, false, &rig->back), 0);
+}
+
 static void setup(void)
 {
 	struct correlator_opts co = { .idle_ns = 1000 * MS, .on_close = on_close };
@@ -100,11 +110,7 @@ static void setup(void)
 	ck_assert_int_eq(path_plan(&rig->t, a1_port(&rig->t), PATH_DHCP, &rig->path), 0);
 	ck_assert_str_eq(rig->path.problem, "");
 	fixture_hop_places(&rig->path, &rig->places);
-	ck_assert_int_eq(dhcp_analyser_init(&rig->an, &rig->t, &rig->path, &rig->places,
-					    fake_drop_name),
-			 0);
-	ck_assert_int_eq(journey_plan(&rig->path, true, &rig->out), 0);
-	ck_assert_int_eq(journey_plan(&rig->path, false, &rig->back), 0);
+	analyse_path();
 	co.ctx = rig;
 	rig->corr = correlator_new(&co);
 	ck_assert_ptr_nonnull(rig->corr);
@@ -347,6 +353,38 @@ START_TEST(test_reply_never_sent)
 }
 END_TEST
 
+/* dhcp-port-unplugged (an internal port): the DHCP port's device is gone,
+ * the journey ends at the network node's NIC; a DISCOVER seen there is
+ * lost on the way to the missing port, not ignored by dnsmasq. */
+START_TEST(test_server_port_missing)
+{
+	int d = hop_of(ROLE_DHCP_TAP, 0), e_net = hop_of(ROLE_UNDERLAY, 3);
+	struct path_hop *tap = &rig->path.hops[d];
+	const struct verdict *v;
+
+	dhcp_analyser_free(&rig->an);
+	journey_free(&rig->out);
+	journey_free(&rig->back);
+	tap->missing = true;
+	tap->attachable = false;
+	tap->dev[0] = '\0';
+	snprintf(tap->note, sizeof(tap->note), "no tap device in qdhcp-x");
+	analyse_path();
+	ck_assert_int_eq(rig->out.pts[rig->out.n - 1].hop, e_net);
+	send_msg(DHCP_DISCOVER, -1, NULL);
+	v = finish();
+	ck_assert_str_eq(verdict_status_name(v->status), "lost");
+	assert_place(&v->where, ROLE_UNDERLAY, 3);
+	ck_assert_int_eq(v->next.hop, d);
+	ck_assert_uint_eq(v->check_last, (size_t)d);
+	ck_assert_msg(strstr(v->reason, "the last probe point before the DHCP server, whose "
+					"port is missing in") &&
+			      strstr(v->reason, ": no tap device in qdhcp-x"),
+		      "%s", v->reason);
+	ck_assert_msg(strstr(v->between, "br-tun -> br-int flows"), "%s", v->between);
+}
+END_TEST
+
 /* dhcp-port-down: the DISCOVER crosses to the network node's NIC; the
  * DHCP port's tap, down, refuses it (DEV_READY). */
 START_TEST(test_dhcp_port_down)
@@ -555,6 +593,7 @@ NSTRACE_SUITE(dhcp_verdict)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_journeys);
 	tcase_add_test(tc, test_completed);
+	tcase_add_test(tc, test_server_port_missing);
 	tcase_add_test(tc, test_sg_drop_request);
 	tcase_add_test(tc, test_sg_drop_reply);
 	tcase_add_test(tc, test_dnsmasq_dead);

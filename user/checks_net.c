@@ -266,6 +266,10 @@ void check_vlan(struct check_ctx *c)
 				a = (int)i;
 	} else {
 		a = path_find_role(path, path->kind == PATH_DHCP ? ROLE_DHCP_TAP : ROLE_QR);
+		/* A veth-plugged port's tag is its OVS end's, a hop before. */
+		if (a > 0 && !strcmp(path->hops[a - 1].dev,
+				     c->t->ports[path->target_port].ovs_name))
+			a--;
 	}
 	if (a >= 0 && chk_in_scope(c, (size_t)a))
 		vlan_of(c, &c->t->ports[path->target_port], a);

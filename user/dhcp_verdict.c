@@ -110,6 +110,32 @@ static void refused(const struct dhcp_analyser *a, const struct dhcp_txn *x,
 	}
 }
 
+/*
+ * The journey ends before the server when the DHCP port's device is
+ * missing (not there to probe): reaching its last point is then no proof
+ * that dnsmasq got the message.  Lost on the way to the missing port.
+ */
+static bool server_port_missing(const struct dhcp_analyser *a, const struct dhcp_msg *req,
+				struct verdict *v, struct sbuf *sb)
+{
+	const struct journey *j = &a->out;
+	int tap = path_find_role(j->path, ROLE_DHCP_TAP);
+	const struct path_hop *h = tap >= 0 ? &j->path->hops[tap] : NULL;
+
+	if (!h || (!h->missing && h->dev[0]) || !j->n)
+		return false;
+	v->status = VERDICT_LOST;
+	at_point(v, j, j->n - 1);
+	verdict_place_set(&v->next, j->path, tap, NSTRACE_DIR_INGRESS);
+	verdict_between(j->path, j->pts[j->n - 1].hop, tap, v->between, sizeof(v->between));
+	v->check_last = (size_t)tap;
+	sb_printf(sb, "the %s reached %s (node %s), the last probe point before the DHCP "
+		      "server, whose port is missing in %s%s%s",
+		  dhcp_msg_label(req->type), v->where.dev, v->where.node, h->netns,
+		  h->note[0] ? ": " : "", h->note);
+	return true;
+}
+
 /* Rule 4: the request reached the server and nothing came back. */
 static void no_answer(const struct dhcp_analyser *a, const struct dhcp_txn *x,
 		      const struct dhcp_msg *req, struct verdict *v, struct sbuf *sb)
@@ -134,6 +160,8 @@ static void no_answer(const struct dhcp_analyser *a, const struct dhcp_txn *x,
 				      "(dnsmasq) is not running");
 		return;
 	}
+	if (server_port_missing(a, req, v, sb))
+		return;
 	v->status = VERDICT_NO_REPLY;
 	at_point(v, j, j->n - 1);
 	sb_printf(sb, "the %s reached %s in namespace %s (node %s) and no %s came back: dnsmasq "

@@ -303,7 +303,7 @@ void verdict_between(const struct port_path *path, int a, int b, char *buf, size
 				  ha->dev, hop_site(hb), hb->dev);
 		else
 			sb_printf(&sb, "the link from %s (%s) to %s (%s)", ha->dev, hop_site(ha),
-				  hb->dev, hop_site(hb));
+				  hb->dev[0] ? hb->dev : "a missing device", hop_site(hb));
 	}
 }
 

@@ -5,7 +5,7 @@
 
 FAULTS=(
 	sg-drop-dhcp-request sg-drop-dhcp-reply dnsmasq-dead dnsmasq-wrong-interface
-	host-entry-missing dhcp-port-ip-missing dhcp-port-down brtun-flow-missing underlay-down
+	host-entry-missing dhcp-port-ip-missing dhcp-port-unplugged dhcp-port-down brtun-flow-missing underlay-down
 	wrong-vlan-tag router-gateway-missing snat-missing sg-drop-icmp
 	underlay-mtu
 )
@@ -17,6 +17,7 @@ declare -A FAULT_DESC=(
 	[host-entry-missing]="the VM's MAC is removed from the DHCP host file and dnsmasq reloaded (SIGHUP)"
 	[dhcp-port-ip-missing]="the DHCP port's address is removed inside qdhcp-<net>"
 	[dhcp-port-down]="the DHCP port's link is set down inside qdhcp-<net>"
+	[dhcp-port-unplugged]="the DHCP port's OVS port is removed from br-int (as after an OVS restart the agent missed); dnsmasq keeps running"
 	[brtun-flow-missing]="br-tun's table 3 flow (tunnel id -> local VLAN) of the network is removed on a node"
 	[underlay-down]="a node's underlay NIC (eth1) is set down"
 	[wrong-vlan-tag]="the VM's qvo port gets another local VLAN tag than its network's"
@@ -132,6 +133,10 @@ fault_apply() {
 		;;
 	dhcp-port-down)
 		must_ns "${NET_DHCP_NS[$net]}" ip link set "${NET_DHCP_DEV[$net]}" down
+		;;
+	dhcp-port-unplugged)
+		vsctl network del-port br-int "${NET_DHCP_OVS_DEV[$net]}" ||
+			die "removing ${NET_DHCP_OVS_DEV[$net]} from br-int failed"
 		;;
 	brtun-flow-missing)
 		ofctl "$node" del-flows br-tun "table=3,tun_id=$(printf '0x%x' "${NET_SEG[$net]}")" ||

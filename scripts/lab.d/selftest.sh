@@ -214,6 +214,12 @@ st_faults() {
 	st_expect_fail "dhcp-port-down: a1 gets no DHCP lease" vm_dhcp a1
 	st_heal dhcp-port-down
 
+	st_fault dhcp-port-unplugged
+	st_expect_ok "dhcp-port-unplugged: dnsmasq of net-a still runs" dhcp_running net-a
+	st_expect_fail "dhcp-port-unplugged: a1 gets no DHCP lease" vm_dhcp a1
+	st_expect_ok "dhcp-port-unplugged: b1 (net-b) still gets its lease" vm_dhcp b1
+	st_heal dhcp-port-unplugged
+
 	st_fault brtun-flow-missing
 	st_expect_fail "brtun-flow-missing: br-tun on compute1 no longer maps net-a's tunnel id" \
 		st_brtun_translates compute1 net-a
