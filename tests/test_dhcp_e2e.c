@@ -332,6 +332,8 @@ static const struct fault_case faults[] = {
 	  "device-up", "underlay_device", "br-int -> br-tun flows" },
 	{ "wrong-vlan-tag", NULL, "lost", "DISCOVER", P_QVO, P_NODE_UNDERLAY, NULL, "local-vlan",
 	  "qvo", NULL },
+	{ "patch-port-missing", "node", "lost", "DISCOVER", P_QVO, P_NODE_UNDERLAY, NULL, "tunnel",
+	  "patch_subject", "br-int -> br-tun flows" },
 };
 
 /* The same faults where a lab that plugs the agents' ports through veth
@@ -409,6 +411,8 @@ static const char *check_subject(const char *what, json_t *vm)
 		return jstr(json_object_get(net_of(vm), "dhcp"), "ovs_device");
 	if (!strcmp(what, "underlay_device"))
 		return jstr(node, "underlay_device");
+	if (!strcmp(what, "patch_subject"))
+		return "patch ports on ";
 	return jstr(vm, what);
 }
 

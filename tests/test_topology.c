@@ -385,6 +385,7 @@ enum fixture_fault {
 	FF_UNDERLAY_MTU,
 	FF_WRONG_VLAN,
 	FF_GATEWAY_MISSING,
+	FF_PATCH_MISSING,
 	FF__COUNT
 };
 
@@ -399,6 +400,7 @@ static const unsigned int fault_expect[FF__COUNT] = {
 	[FF_UNDERLAY_MTU] = CHK_BIT(CHK_MTU),
 	[FF_WRONG_VLAN] = CHK_BIT(CHK_VLAN),
 	[FF_GATEWAY_MISSING] = CHK_BIT(CHK_ROUTER_GW) | CHK_BIT(CHK_DEVICE_UP),
+	[FF_PATCH_MISSING] = CHK_BIT(CHK_TUNNEL),
 };
 
 /* Each lab fault, applied to the recorded inputs, fails its check only. */
@@ -469,6 +471,16 @@ START_TEST(test_faults_fail_their_check)
 			for (size_t k = 0; k < t.nodes[n].ovs.n_ports; k++)
 				if (!strcmp(t.nodes[n].ovs.ports[k].name, jstr(vm, "qvo")))
 					t.nodes[n].ovs.ports[k].tag += 1;
+		break;
+	case FF_PATCH_MISSING:
+		/* br-int's patch port to br-tun is no patch any more */
+		for (size_t n = 0; n < t.n_nodes; n++)
+			for (size_t k = 0; k < t.nodes[n].ovs.n_ifaces; k++) {
+				struct ovs_iface *ifc = &t.nodes[n].ovs.ifaces[k];
+
+				if (!strcmp(ifc->name, "patch-tun"))
+					ifc->type[0] = '\0';
+			}
 		break;
 	case FF_GATEWAY_MISSING:
 		fixture_link(&t, jstr(rt, "namespace"),

@@ -88,6 +88,24 @@ void check_router_gw(struct check_ctx *c)
 			   link_addr_text(&li->addrs[0], addr, sizeof(addr)));
 }
 
+/* The patch pair that joins the integration and tunnel bridges is gone:
+ * nothing crosses between them (the OVS agent creates it at start). */
+static void missing_patch(struct check_ctx *c, size_t i)
+{
+	const struct path_hop *h = &c->path->hops[i];
+	const struct topo_node *node = &c->t->nodes[h->node];
+	struct check_result *r;
+
+	r = chk_new(c, CHK_TUNNEL, (int)i, "patch ports on %s", node->name);
+	if (!r)
+		return;
+	chk_ovs_cmd(r, c->t, h->node, "--columns=name,options find Interface type=patch");
+	chk_detail(r, CHECK_FAIL,
+		   "no patch port %s: the integration and tunnel bridges of %s are not joined, "
+		   "no frame crosses between them (restart the OVS agent)",
+		   h->dev[0] ? h->dev : "between the bridges", node->name);
+}
+
 /* One result per tunnel port on the path (both directions are hops). */
 void check_tunnel(struct check_ctx *c)
 {
@@ -99,6 +117,10 @@ void check_tunnel(struct check_ctx *c)
 		const struct ovs_iface *ifc;
 		struct check_result *r;
 
+		if (h->role == ROLE_PATCH && h->missing && h->node >= 0 && chk_in_scope(c, i)) {
+			missing_patch(c, i);
+			continue;
+		}
 		if (h->role != ROLE_TUNNEL || h->node < 0 || !chk_in_scope(c, i))
 			continue;
 		node = &t->nodes[h->node];

@@ -7,7 +7,7 @@ FAULTS=(
 	sg-drop-dhcp-request sg-drop-dhcp-reply dnsmasq-dead dnsmasq-wrong-interface
 	host-entry-missing dhcp-port-ip-missing dhcp-port-unplugged dhcp-port-down brtun-flow-missing underlay-down
 	wrong-vlan-tag router-gateway-missing snat-missing sg-drop-icmp
-	underlay-mtu
+	underlay-mtu patch-port-missing
 )
 declare -A FAULT_DESC=(
 	[sg-drop-dhcp-request]="the VM's security group chain lacks the DHCP client rule: its DISCOVER (from 0.0.0.0) dies in the spoofing chain"
@@ -21,14 +21,16 @@ declare -A FAULT_DESC=(
 	[brtun-flow-missing]="br-tun's table 3 flow (tunnel id -> local VLAN) of the network is removed on a node"
 	[underlay-down]="a node's underlay NIC (eth1) is set down"
 	[wrong-vlan-tag]="the VM's qvo port gets another local VLAN tag than its network's"
-	[router-gateway-missing]="the router's qg- port is removed from br-ex (no gateway, no default route)"
+	[router-gateway-missing]="the router's qg- port is removed from br-ex (plan a: qg- and the default route go with it; plan b: qg- stays, unplugged)"
 	[snat-missing]="the router's neutron-l3-agent-snat chain is flushed (no SNAT)"
 	[sg-drop-icmp]="the VM's ingress chain lacks the ICMP rule: pings to the VM die in sg-fallback"
 	[underlay-mtu]="a node's underlay MTU is 1500: too small for GRE around full 1500-byte frames"
+	[patch-port-missing]="a node's br-int loses its patch port to br-tun (patch-tun): the bridges are no longer joined"
 )
 # What a fault's TARGET names, and its default.
 declare -A FAULT_TARGET=(
 	[underlay-down]=node [underlay-mtu]=node [brtun-flow-missing]=vm-or-node
+	[patch-port-missing]=node
 )
 FAULT_DEFAULT_VM=a1
 FAULT_DEFAULT_NODE=compute1
@@ -144,6 +146,10 @@ fault_apply() {
 		;;
 	underlay-down)
 		must_ns "$(node_ns "$node")" ip link set "$UNDERLAY_DEV" down
+		;;
+	patch-port-missing)
+		vsctl "$node" del-port br-int patch-tun ||
+			die "removing patch-tun from br-int on $node failed"
 		;;
 	underlay-mtu)
 		must_ns "$(node_ns "$node")" ip link set "$UNDERLAY_DEV" mtu 1500

@@ -233,6 +233,12 @@ st_faults() {
 	st_expect_ok "underlay-down: a2 (compute2) still pings external" vm_ping a2 external 2
 	st_heal underlay-down
 
+	st_fault patch-port-missing
+	st_expect_fail "patch-port-missing: a1 gets no DHCP lease" vm_dhcp a1
+	st_expect_fail "patch-port-missing: b1 (same node) cannot ping its gateway" vm_ping b1 gateway 2
+	st_expect_ok "patch-port-missing: a2 (compute2) still pings external" vm_ping a2 external 2
+	st_heal patch-port-missing
+
 	st_fault wrong-vlan-tag
 	st_expect_fail "wrong-vlan-tag: a1 cannot ping its gateway" vm_ping a1 gateway 2
 	st_expect_fail "wrong-vlan-tag: a1 gets no DHCP lease" vm_dhcp a1
