@@ -11,8 +11,9 @@ if [ -x scripts/lab ]; then
 	bash scripts/lab selftest || status=1
 fi
 # The suites that run nstrace on the lab, once more on the lab numbered
-# otherwise (other subnets, gateway, GRE keys, VLANs): nothing in nstrace
-# may hang on the default plan's numbers.  Each brings up a lab of its
+# and plugged otherwise (other subnets, gateway, GRE keys, VLANs; agent
+# ports through veth pairs): nothing in nstrace may hang on the default
+# plan's numbers or plugging.  Each brings up a lab of its
 # own (a lab named by NSTRACE_LAB keeps the plan it was brought up with).
 for suite in dhcp_e2e ping_e2e path_e2e path_peer_e2e; do
 	echo "== $suite on the lab's address plan b (NSTRACE_LAB_PLAN=b)"

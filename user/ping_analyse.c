@@ -246,17 +246,23 @@ static void error_from(struct ping_error *pe, __u8 type, __u8 code, __u32 mtu,
 	pe->hop_id = hop_id;
 }
 
+int ping_network_port(const struct ping_analyser *a, const __u8 *addr)
+{
+	char ip[INET_ADDRSTRLEN];
+	int port = a->path->port;
+
+	if (!a->t || port < 0 || !inet_ntop(AF_INET, addr, ip, sizeof(ip)))
+		return -1;
+	return topo_net_port_by_ip(a->t, a->t->ports[port].network, ip);
+}
+
 /* A port of the VM's network other than the VM's and the path's far end
  * holds addr: an echo with it stays on the network, off the path. */
 static bool off_path_neighbour(const struct ping_analyser *a, const __u8 *addr)
 {
-	char ip[INET_ADDRSTRLEN];
-	int port = a->path->port, other;
+	int other = ping_network_port(a, addr);
 
-	if (!a->t || port < 0 || !inet_ntop(AF_INET, addr, ip, sizeof(ip)))
-		return false;
-	other = topo_net_port_by_ip(a->t, a->t->ports[port].network, ip);
-	return other >= 0 && other != port && other != a->path->target_port;
+	return other >= 0 && other != a->path->port && other != a->path->target_port;
 }
 
 /* The route an echo with this other end is judged on. */

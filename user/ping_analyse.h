@@ -132,6 +132,9 @@ int ping_analyser_arp_peer(struct ping_analyser *a, const char *ip);
 /* Is addr (4 bytes) one of the VM's / the router's? */
 bool ping_is_vm_addr(const struct ping_analyser *a, const __u8 *addr);
 bool ping_is_router_addr(const struct ping_analyser *a, const __u8 *addr);
+/* The port of the VM's network that holds addr (index into the topology's
+ * ports), -1 when none or no topology. */
+int ping_network_port(const struct ping_analyser *a, const __u8 *addr);
 
 /*
  * A closed timeline: echo requests and replies, ICMP errors about them

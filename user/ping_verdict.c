@@ -306,7 +306,7 @@ static void vm_side_note(const struct ping_analyser *a, const struct ping_echo *
 		       "off the %s path that was planned, so only the VM's side (up to br-int) "
 		       "was traced",
 		  other, path_kind_name(a->path->kind));
-	o = topo_net_port_by_ip(a->t, p->network, other);
+	o = ping_network_port(a, e->other);
 	if (!v->command[0] && p->uuid[0] && o >= 0 &&
 	    (a->t->ports[o].kind == PORT_VM || a->t->ports[o].kind == PORT_DHCP))
 		snprintf(v->command, sizeof(v->command), "nstrace ping %s %s", p->uuid, other);

@@ -222,6 +222,19 @@ tnl_neigh_refresh_all() {
 	return 0
 }
 
+# agent_port_args NODE OVS_DEV PORT MAC [NET]: the ovs-vsctl arguments (one
+# a line) that give an agent's OVS port its rows: a network's tag and ids
+# on br-int (NET), or only the Neutron port's ids (qg- on br-ex).
+agent_port_args() {
+	local node=$1 odev=$2 port=$3 mac=$4 net=${5:-}
+	if [ -n "$net" ]; then
+		ovs_port_args "$node" "$net" "$odev" "$port" "$mac"
+	else
+		printf '%s\n' -- set Interface "$odev" "external_ids:iface-id=$port" \
+			"external_ids:attached-mac=$mac" external_ids:iface-status=active
+	fi
+}
+
 # ovs_agent_port NODE BRIDGE OVS_DEV DEV NS PORT MAC [NET]: an agent's port
 # as the interface driver plugs it: an internal port (OVS_DEV = DEV), or a
 # veth pair, OVS_DEV on BRIDGE in NODE's namespace and DEV in NS.
@@ -238,12 +251,7 @@ ovs_agent_port() {
 # device is gone, else re-adds the port and restores its OVSDB rows.
 ovs_veth_port() {
 	local node=$1 br=$2 odev=$3 dev=$4 ns=$5 port=$6 mac=$7 net=${8:-} args=()
-	if [ -n "$net" ]; then
-		mapfile -t args < <(ovs_port_args "$node" "$net" "$odev" "$port" "$mac")
-	else
-		args=(-- set Interface "$odev" "external_ids:iface-id=$port"
-			"external_ids:attached-mac=$mac" external_ids:iface-status=active)
-	fi
+	mapfile -t args < <(agent_port_args "$node" "$odev" "$port" "$mac" "$net")
 	if ! in_ns "$ns" ip link show dev "$dev" >/dev/null 2>&1; then
 		in_ns "$(node_ns "$node")" ip link del "$odev" >/dev/null 2>&1
 		must_ns "$(node_ns "$node")" ip link add "$odev" type veth peer name "$dev" netns "$ns"
@@ -267,12 +275,7 @@ ovs_veth_port() {
 # OVSDB rows.
 ovs_internal_port() {
 	local node=$1 br=$2 dev=$3 ns=$4 port=$5 mac=$6 net=${7:-} args=()
-	if [ -n "$net" ]; then
-		mapfile -t args < <(ovs_port_args "$node" "$net" "$dev" "$port" "$mac")
-	else
-		args=(-- set Interface "$dev" "external_ids:iface-id=$port"
-			"external_ids:attached-mac=$mac" external_ids:iface-status=active)
-	fi
+	mapfile -t args < <(agent_port_args "$node" "$dev" "$port" "$mac" "$net")
 	if in_ns "$ns" ip link show dev "$dev" >/dev/null 2>&1; then
 		vsctl "$node" "${args[@]}" || die "updating OVS port $dev on $node failed"
 	else
