@@ -13,12 +13,17 @@
  * CPU, less sensitive than pps to other load on a shared machine.
  * recv: recvmmsg() on PORT for SECONDS, then prints "received=N".
  * alt: like send, but to DST_A:PORT and DST_B:PORT+1 in turns of 5 ms,
+ * both sides once per cycle in an order drawn at random for each cycle,
  * then prints "a_sent=N a_seconds=S b_sent=N b_seconds=S a_median_pps=R
  * b_median_pps=R": two paths measured in the same run, so the machine's
  * drift hits both alike.  The median over each side's turns of the turn's
  * packet rate leaves out the turns in which the hypervisor took the vCPU
  * away (tens of ms at a time on a shared host), which the totals charge to
- * whichever side was sending then.
+ * whichever side was sending then.  The random order is what keeps a
+ * periodic disturbance off one side: a tracer whose 10 ms drain timer
+ * woke in the same phase of every 10 ms cycle of a fixed A-B order
+ * always fell into the same side's turns, and moved that run's ratio by
+ * up to 0.1 one way or the other, depending on the phase it started in.
  * Both run inside a namespace the caller set up (ip netns exec): this
  * program never chooses where traffic goes.
  */
@@ -172,6 +177,16 @@ static double median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* A fair coin for the order of a cycle's two turns (xorshift64: only its
+ * independence from the machine's periodic activity matters). */
+static int coin(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return (int)(*state >> 63);
+}
+
 /* flood_alternating: DST_A:PORT and DST_B:PORT+1 in turns of ALT_SLICE_S,
  * each side's packets, time and per-turn rates kept apart. */
 static int flood_alternating(const char *dst_a, const char *dst_b, long port, double seconds)
@@ -182,7 +197,9 @@ static int flood_alternating(const char *dst_a, const char *dst_b, long port, do
 	unsigned long long sent[2] = { 0, 0 }, refused = 0;
 	double spent[2] = { 0, 0 }, end, slice_start, t, *rates[2];
 	size_t turns[2] = { 0, 0 }, max_turns = (size_t)(seconds / ALT_SLICE_S) / 2 + 2;
-	int fd[2], side = 0, rc = 0;
+	int fd[2], side = 0, first = 0, rc = 0;
+	uint64_t order_state = (0x9e3779b97f4a7c15ull ^ (uint64_t)getpid() << 32 ^
+				(uint64_t)(now_s() * 1e9)) | 1; /* never 0 */
 
 	fd[0] = open_sender(dst_a, port);
 	if (fd[0] < 0)
@@ -201,8 +218,13 @@ static int flood_alternating(const char *dst_a, const char *dst_b, long port, do
 	memset(buf, 'x', sizeof(buf));
 	init_msgs(msgs, &iov);
 	end = now_s() + seconds;
-	while (!rc && (t = now_s()) < end) {
-		unsigned long long before = sent[side];
+	for (unsigned long long turn = 0; !rc && (t = now_s()) < end; turn++) {
+		unsigned long long before;
+
+		if (turn % 2 == 0) /* a new cycle: which side goes first */
+			first = coin(&order_state);
+		side = turn % 2 ? !first : first;
+		before = sent[side];
 
 		slice_start = t;
 		do {
@@ -211,7 +233,6 @@ static int flood_alternating(const char *dst_a, const char *dst_b, long port, do
 		spent[side] += t - slice_start;
 		if (turns[side] < max_turns && t > slice_start)
 			rates[side][turns[side]++] = (double)(sent[side] - before) / (t - slice_start);
-		side = !side;
 	}
 	close(fd[0]);
 	close(fd[1]);

@@ -41,7 +41,9 @@
 #
 # -p (paired) measures instead inside one run: a twin veth pair between
 # the same namespaces, never traced, and one sender that floods the traced
-# pair and the twin in turns of 5 ms (udpflood alt).  The ratio is traced /
+# pair and the twin in turns of 5 ms, the two turns of each 10 ms cycle in
+# a random order (udpflood alt; a fixed order let a tracer's 10 ms drain
+# timer fall into one side's turns only).  The ratio is traced /
 # twin of the median per-turn packet rate of the same run, so the machine's
 # drift, which moves untraced runs a few seconds apart by +-15 %, hits both
 # sides alike, and a turn in which the hypervisor took the vCPU away does
@@ -414,7 +416,7 @@ percentile() {
 setup
 echo "bench-live: veth pair $NS_TX/vtx -> $NS_RX/vrx, UDP 18-byte payload (60-byte frames)," \
 	"$SECONDS_PER_RUN s per run, $ROUNDS rounds; tracers on both ends;" \
-	"$([ "$PAIRED" -eq 1 ] && echo "paired with the untraced twin vtx2 -> vrx2 in 5 ms turns;")" \
+	"$([ "$PAIRED" -eq 1 ] && echo "paired with the untraced twin vtx2 -> vrx2 in 5 ms turns, random order;")" \
 	"load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ratio A B: A / B with three decimals.
