@@ -919,6 +919,41 @@ START_TEST(test_snat_missing)
 }
 END_TEST
 
+/* a1's router does not forward: its echoes die where they enter the
+ * router, at qr- going out, at qg- coming in to the floating IP. */
+static void router_no_forwarding(void)
+{
+	json_t *vm = vm_info("a1"), *rt = router_of(vm), *v;
+	const char *ext = jstr(json_object_get(info, "external"), "namespace");
+	int ping_rc;
+	struct run r;
+
+	run_passive(&r, "a1", NULL, "external " COUNT_STR, &ping_rc);
+	ck_assert_int_ne(ping_rc, 0);
+	v = assert_all_faulty(&r, "dropped", COUNT);
+	ck_assert_str_eq(place(v, "where", "device"), qr_dev(vm));
+	ck_assert_str_eq(place(v, "where", "netns"), jstr(rt, "namespace"));
+	ck_assert_str_eq(jstr(json_object_get(v, "drop"), "reason_name"), "IP_INADDRERRORS");
+	assert_failed_check(v, "router-forwarding", jstr(rt, "uuid"));
+	assert_reason_has(v, "forwarding");
+	run_free(&r);
+
+	run_active(&r, "a1", "external", ext);
+	v = assert_all_faulty(&r, "dropped", COUNT);
+	ck_assert_str_eq(place(v, "where", "device"), qg_dev(vm));
+	ck_assert_str_eq(place(v, "where", "netns"), jstr(rt, "namespace"));
+	ck_assert_str_eq(jstr(json_object_get(v, "drop"), "reason_name"), "IP_INADDRERRORS");
+	assert_failed_check(v, "router-forwarding", jstr(rt, "uuid"));
+	run_free(&r);
+}
+
+START_TEST(test_router_no_forwarding)
+{
+	REQUIRE_ROOT();
+	with_fault("router-no-forwarding", "a1", router_no_forwarding);
+}
+END_TEST
+
 /* compute1's data NIC is down: a1's ARP for its gateway dies in OVS. */
 static void underlay_down(void)
 {
@@ -1050,6 +1085,7 @@ NSTRACE_SUITE(ping_e2e)
 	tcase_add_test(tc, test_sg_drop_icmp);
 	tcase_add_test(tc, test_router_gateway_missing);
 	tcase_add_test(tc, test_snat_missing);
+	tcase_add_test(tc, test_router_no_forwarding);
 	tcase_add_test(tc, test_underlay_down);
 	tcase_add_test(tc, test_underlay_mtu);
 	suite_add_tcase(s, tc);

@@ -574,6 +574,48 @@ START_TEST(test_dropped)
 }
 END_TEST
 
+/* The router namespace does not forward: the request dies in qr-'s own
+ * stack after it was seen there, a drop at the last point seen. */
+START_TEST(test_dropped_where_last_seen)
+{
+	const struct journey *out = journey(PING_ROUTE_FULL, true);
+	__u32 why = reason_of("IP_INADDRERRORS");
+	struct wire w = req_snat();
+	const struct ping_echo *e;
+	struct tl req;
+
+	tl_echo(&req, ICMP_REQ, ID, 1);
+	tl_cross(&req, out, 0, upto(out, ROLE_QR, 0, NSTRACE_DIR_INGRESS), &w, ECHO_LEN);
+	tl_drop(&req, hop_of(ROLE_QR, 0), why);
+	tl_add(&req);
+	e = finish();
+	ck_assert_int_eq(e->verdict.status, VERDICT_DROPPED);
+	assert_place(&e->verdict.where, ROLE_QR, 0);
+	ck_assert_uint_eq(e->verdict.drop_reason, why);
+	assert_has(e->verdict.reason, "does not forward it");
+}
+END_TEST
+
+/* At a bridge or OVS port the stack's drop after the sighting is of its
+ * copy (OVS's packet socket took the packet on): still lost further on. */
+START_TEST(test_copy_drop_where_last_seen)
+{
+	const struct journey *out = journey(PING_ROUTE_FULL, true);
+	struct wire w = req_snat();
+	const struct ping_echo *e;
+	struct tl req;
+
+	tl_echo(&req, ICMP_REQ, ID, 1);
+	tl_cross(&req, out, 0, upto(out, ROLE_QVO, 0, NSTRACE_DIR_INGRESS), &w, ECHO_LEN);
+	tl_drop(&req, hop_of(ROLE_QVO, 0), reason_of("OTHERHOST"));
+	tl_add(&req);
+	e = finish();
+	ck_assert_int_eq(e->verdict.status, VERDICT_LOST);
+	assert_place(&e->verdict.where, ROLE_QVO, 0);
+	assert_place(&e->verdict.next, ROLE_UNDERLAY, 0);
+}
+END_TEST
+
 /* The request left the router with the tenant address: no SNAT. */
 START_TEST(test_no_reply_no_snat)
 {
@@ -1393,6 +1435,8 @@ NSTRACE_SUITE(ping_verdict)
 	tcase_add_test(l3, test_router_pings_vm);
 	tcase_add_test(l3, test_lost);
 	tcase_add_test(l3, test_dropped);
+	tcase_add_test(l3, test_dropped_where_last_seen);
+	tcase_add_test(l3, test_copy_drop_where_last_seen);
 	tcase_add_test(l3, test_no_reply_no_snat);
 	tcase_add_test(l3, test_no_reply_after_snat);
 	tcase_add_test(l3, test_no_reply_after_fip_snat);

@@ -353,6 +353,15 @@ static void send_udp(const char *dst, int n)
 			sh("ip netns exec %s bash -c 'echo x >/dev/udp/%s/9'", ns_name, dst), 0);
 }
 
+/* router_forwarding() of device name, which must be a link of rs. */
+static int forwarding_of(const struct router_state *rs, const char *name)
+{
+	const struct link_info *li = links_by_name(&rs->links, name);
+
+	ck_assert_msg(li, "no link %s", name);
+	return router_forwarding(rs, li->ifindex);
+}
+
 START_TEST(test_read_namespace)
 {
 	struct router_state before, after;
@@ -413,6 +422,26 @@ START_TEST(test_read_namespace)
 	ck_assert_uint_eq(hits[1].pkts, 3);
 	router_state_free(&before);
 	router_state_free(&after);
+
+	/* IPv4 forwarding per device: off in a new namespace, on with
+	 * ip_forward, and off again on qr- alone. */
+	ck_assert_int_eq(router_state_read(ns_name, &before), 0);
+	ck_assert_int_eq(before.fwd_err, 0);
+	ck_assert_int_eq(forwarding_of(&before, R_QG), 0);
+	router_state_free(&before);
+	ck_assert_int_eq(sh("ip netns exec %s sysctl -q -w net.ipv4.ip_forward=1", ns_name), 0);
+	ck_assert_int_eq(router_state_read(ns_name, &before), 0);
+	ck_assert_int_eq(forwarding_of(&before, R_QG), 1);
+	ck_assert_int_eq(forwarding_of(&before, R_QR), 1);
+	router_state_free(&before);
+	ck_assert_int_eq(sh("ip netns exec %s sysctl -q -w net.ipv4.conf.%s.forwarding=0",
+			    ns_name, R_QR),
+			 0);
+	ck_assert_int_eq(router_state_read(ns_name, &before), 0);
+	ck_assert_int_eq(forwarding_of(&before, R_QG), 1);
+	ck_assert_int_eq(forwarding_of(&before, R_QR), 0);
+	ck_assert_int_eq(router_forwarding(&before, 999999), -1);
+	router_state_free(&before);
 
 	snprintf(missing, sizeof(missing), "nstl-%d-rtnone", (int)runner);
 	ck_assert_int_eq(router_state_read(missing, &before), -ENOENT);

@@ -218,3 +218,82 @@ void check_fip(struct check_ctx *c)
 		   L3_CHAIN_PREFIX, (uint64_t)rs->nat[f->dnat].pkts, L3_CHAIN_FLOAT_SNAT,
 		   (uint64_t)rs->nat[f->snat].pkts, f->fip, router_fip_device(rs, f)->name);
 }
+
+/* Names the devices of devs that do not forward into sb and returns how
+ * many; *unknown: a device whose flag could not be told (NULL if none). */
+static int forwarding_off(const struct router_state *rs, const char *const *devs, size_t n,
+			  struct sbuf *sb, const char **unknown)
+{
+	int off = 0;
+
+	*unknown = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct link_info *li = links_by_name(&rs->links, devs[i]);
+		int on = li ? router_forwarding(rs, li->ifindex) : -1;
+
+		if (on < 0 && !*unknown)
+			*unknown = devs[i];
+		if (on)
+			continue;
+		sb_printf(sb, "%snet.ipv4.conf.%s.forwarding = 0", off ? ", " : "", devs[i]);
+		off++;
+	}
+	return off;
+}
+
+void check_router_forwarding(struct check_ctx *c)
+{
+	const struct topo_router *rt;
+	const struct router_state *rs;
+	const char *devs[2];
+	struct check_result *r;
+	struct sbuf sb;
+	const char *unknown;
+	int hop, qr, qg, err;
+
+	if (c->path->kind != PATH_L3 || c->path->router < 0 ||
+	    (qr = path_find_role(c->path, ROLE_QR)) < 0)
+		return;
+	/* The router's way in is qr- for what the VM sends, qg- for what
+	 * comes back or from outside: either in scope will do. */
+	qg = path_find_role(c->path, ROLE_QG);
+	hop = chk_in_scope(c, (size_t)qr) ? qr : qg >= 0 && chk_in_scope(c, (size_t)qg) ? qg : -1;
+	if (hop < 0)
+		return;
+	rt = &c->t->routers[c->path->router];
+	devs[0] = c->path->hops[qr].dev;
+	devs[1] = gateway_dev(c->t, rt);
+	if (!(r = chk_new(c, CHK_ROUTER_FWD, hop, "IPv4 forwarding of router %s", rt->uuid)))
+		return;
+	if (devs[1])
+		chk_ns_cmd(r, c->t, rt->ns,
+			   "sysctl net.ipv4.ip_forward net.ipv4.conf.%s.forwarding "
+			   "net.ipv4.conf.%s.forwarding",
+			   devs[0], devs[1]);
+	else
+		chk_ns_cmd(r, c->t, rt->ns, "sysctl net.ipv4.ip_forward net.ipv4.conf.%s.forwarding",
+			   devs[0]);
+	if (!(rs = chk_router_state(c, &err))) {
+		chk_detail(r, CHECK_UNKNOWN, "cannot read qrouter-%s: %s", rt->uuid,
+			   read_error(err));
+		return;
+	}
+	if (rs->fwd_err) {
+		chk_detail(r, CHECK_UNKNOWN, "the kernel did not say (RTM_GETNETCONF: %s)",
+			   strerror(-rs->fwd_err));
+		return;
+	}
+	sb_init(&sb, r->detail, sizeof(r->detail));
+	if (forwarding_off(rs, devs, devs[1] ? 2 : 1, &sb, &unknown)) {
+		sb_printf(&sb, ": the router drops what it should route (the kernel's reason "
+			       "IP_INADDRERRORS); the L3 agent sets net.ipv4.ip_forward = 1 in "
+			       "every router namespace");
+		r->status = CHECK_FAIL;
+	} else if (unknown) {
+		chk_detail(r, CHECK_UNKNOWN, "no forwarding flag for %s in qrouter-%s", unknown,
+			   rt->uuid);
+	} else {
+		chk_detail(r, CHECK_PASS, "%s%s%s forward%s IPv4", devs[0], devs[1] ? " and " : "",
+			   devs[1] ? devs[1] : "", devs[1] ? "" : "s");
+	}
+}

@@ -28,6 +28,7 @@ static const struct {
 	[CHK_ROUTER_ROUTE] = { "router-route", check_router_route },
 	[CHK_SNAT] = { "snat", check_snat },
 	[CHK_FIP] = { "floating-ip", check_fip },
+	[CHK_ROUTER_FWD] = { "router-forwarding", check_router_forwarding },
 };
 
 const char *check_id_name(enum check_id id)

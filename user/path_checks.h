@@ -29,6 +29,7 @@ enum check_id {
 	CHK_ROUTER_ROUTE, /* the router has a default route (device, gateway) */
 	CHK_SNAT, /* the router's SNAT rules cover the port, to a qg- address */
 	CHK_FIP, /* the port's floating IP: DNAT, float-snat, address on qg- */
+	CHK_ROUTER_FWD, /* the router's qr- and qg- forward IPv4 */
 	CHK__COUNT
 };
 
@@ -41,7 +42,8 @@ enum check_id {
 #define CHK_L3_SET                                                                        \
 	(CHK_BIT(CHK_NS_QROUTER) | CHK_BIT(CHK_ROUTER_GW) | CHK_BIT(CHK_TUNNEL) |         \
 	 CHK_BIT(CHK_DEVICE_UP) | CHK_BIT(CHK_VLAN) | CHK_BIT(CHK_MTU) |                  \
-	 CHK_BIT(CHK_ROUTER_ROUTE) | CHK_BIT(CHK_SNAT) | CHK_BIT(CHK_FIP))
+	 CHK_BIT(CHK_ROUTER_ROUTE) | CHK_BIT(CHK_SNAT) | CHK_BIT(CHK_FIP) |               \
+	 CHK_BIT(CHK_ROUTER_FWD))
 
 enum check_status {
 	CHECK_PASS,

@@ -124,6 +124,8 @@ int router_state_read(const char *ns_path, struct router_state *out)
 		return fd;
 	}
 	err = dump_routes(fd, out);
+	if (!err)
+		err = router_forwarding_read(fd, out);
 	close(fd);
 	if (err) {
 		router_state_free(out);
@@ -146,6 +148,7 @@ int router_state_read(const char *ns_path, struct router_state *out)
 void router_state_free(struct router_state *rs)
 {
 	free(rs->routes);
+	free(rs->fwd);
 	links_free(&rs->links);
 	ipt_snapshot_free(&rs->ipt);
 	free(rs->nat);

@@ -67,9 +67,18 @@ struct router_fip {
 	int snat; /* -s FIXED/32 -j SNAT --to-source FIP in ...-float-snat */
 };
 
+/* net.ipv4.conf.<device>.forwarding of one device. */
+struct router_fwd {
+	int ifindex;
+	int on; /* 1 forwards, 0 does not */
+};
+
 struct router_state {
 	struct router_route *routes; /* IPv4, main table */
 	size_t n_routes;
+	struct router_fwd *fwd; /* per device, from RTM_GETNETCONF */
+	size_t n_fwd;
+	int fwd_err; /* -errno when the kernel would not say */
 	struct link_list links; /* with their addresses */
 	struct ipt_snapshot ipt; /* the nat table's neutron-l3-agent-* rules */
 	int nat_err; /* -errno when iptables-save could not be run or read */
@@ -94,6 +103,13 @@ int router_state_parse_nat(struct router_state *rs, const char *iptables_save);
 /* Classify the rules of rs->ipt into nat and fips (both read paths end
  * here).  -ENOMEM only. */
 int router_state_index_nat(struct router_state *rs);
+
+/* Read the IPv4 forwarding flag of every device over the route socket fd
+ * (inside the namespace); an answer the kernel refuses leaves fwd_err set.
+ * -ENOMEM only. */
+int router_forwarding_read(int fd, struct router_state *rs);
+/* 1 when device ifindex forwards IPv4, 0 when not, -1 unknown. */
+int router_forwarding(const struct router_state *rs, int ifindex);
 
 /* The default route of least metric, NULL when there is none. */
 const struct router_route *router_default_route(const struct router_state *rs);

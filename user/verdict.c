@@ -104,16 +104,44 @@ static bool better_drop(const struct journey *j, const struct crossing *c,
 	return h->ts_ns > c->drop_ts;
 }
 
-/* Is a drop at path hop `hop` where the message stopped? */
-static bool drop_in_range(const struct journey *j, const struct crossing *c, int hop)
+/*
+ * A device whose packets go into its namespace's own IP stack, not a
+ * bridge or OVS port: at a port, the stack may drop a copy of a frame the
+ * bridge (or OVS's packet socket) took on anyway; here, a drop after the
+ * packet was seen is the packet's end (a router namespace that does not
+ * forward, a rule in its FORWARD chain).
+ */
+static bool stack_endpoint(const struct port_path *path, int hop)
+{
+	switch (path->hops[hop].role) {
+	case ROLE_VM:
+	case ROLE_DHCP_TAP:
+	case ROLE_QR:
+	case ROLE_QG:
+	case ROLE_HA:
+	case ROLE_SG:
+	case ROLE_FG:
+	case ROLE_RFP:
+	case ROLE_FPR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Is a drop at path hop `hop` (at time ts) where the message stopped? */
+static bool drop_in_range(const struct journey *j, const struct crossing *c, int hop,
+			  __u64 ts)
 {
 	int pos = journey_pos(j, hop);
 	int a = c->furthest >= 0 ? journey_pos(j, j->pts[c->furthest].hop) : -1;
 
 	if (c->reached_end)
 		return pos >= a;
-	/* After the last point seen (its own stack saw a copy there), up to
-	 * and including the first point not reached. */
+	if (pos == a)
+		return ts > c->furthest_ts && stack_endpoint(j->path, hop);
+	/* After the last point seen, up to and including the first point
+	 * not reached. */
 	return pos > a && pos <= journey_pos(j, j->pts[c->furthest + 1].hop);
 }
 
@@ -152,7 +180,7 @@ void crossing_eval(const struct journey *j, const struct timeline *t,
 		const struct timeline_hop *h = &t->hops[i];
 		int hop = hop_places_get(places, h->hop_id);
 
-		if (h->kind != NSTRACE_EV_DROP || hop < 0 || !drop_in_range(j, c, hop))
+		if (h->kind != NSTRACE_EV_DROP || hop < 0 || !drop_in_range(j, c, hop, h->ts_ns))
 			continue;
 		if (!better_drop(j, c, h, hop, drop_name))
 			continue;
@@ -463,8 +491,11 @@ const char *drop_reason_meaning(const char *name)
 		{ "DEV_HDR", "the device could not take its header" },
 		{ "IP_NOPROTO", "no handler for its IP protocol" },
 		{ "OTHERHOST", "addressed to another host's MAC" },
-		{ "IP_INADDRERRORS", "its destination address is not on the host" },
+		{ "IP_INADDRERRORS",
+		  "not addressed to this host, which does not forward it: IPv4 forwarding off?" },
 		{ "IP_OUTNOROUTES", "no route to its destination" },
+		{ "IP_INNOROUTES", "no route to its destination" },
+		{ "IP_RPFILTER", "reverse-path filter: its source is not routed back by that device" },
 		{ "NEIGH_FAILED", "the next hop's address never resolved (ARP)" },
 		{ "NEIGH_QUEUEFULL", "too many packets waiting for ARP" },
 		{ "TC_INGRESS", "a tc ingress filter dropped it" },

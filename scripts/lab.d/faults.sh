@@ -7,7 +7,7 @@ FAULTS=(
 	sg-drop-dhcp-request sg-drop-dhcp-reply dnsmasq-dead dnsmasq-wrong-interface
 	host-entry-missing dhcp-port-ip-missing dhcp-port-unplugged dhcp-port-down brtun-flow-missing underlay-down
 	wrong-vlan-tag router-gateway-missing snat-missing sg-drop-icmp
-	underlay-mtu patch-port-missing
+	underlay-mtu patch-port-missing router-no-forwarding
 )
 declare -A FAULT_DESC=(
 	[sg-drop-dhcp-request]="the VM's security group chain lacks the DHCP client rule: its DISCOVER (from 0.0.0.0) dies in the spoofing chain"
@@ -26,6 +26,7 @@ declare -A FAULT_DESC=(
 	[sg-drop-icmp]="the VM's ingress chain lacks the ICMP rule: pings to the VM die in sg-fallback"
 	[underlay-mtu]="a node's underlay MTU is 1500: too small for GRE around full 1500-byte frames"
 	[patch-port-missing]="a node's br-int loses its patch port to br-tun (patch-tun): the bridges are no longer joined"
+	[router-no-forwarding]="the VM's router namespace stops forwarding IPv4 (net.ipv4.ip_forward = 0): what it should route dies at qr-/qg-"
 )
 # What a fault's TARGET names, and its default.
 declare -A FAULT_TARGET=(
@@ -166,6 +167,9 @@ fault_apply() {
 		;;
 	snat-missing)
 		must_ns "${ROUTER_NS[$r]}" iptables -t nat -F neutron-l3-agent-snat
+		;;
+	router-no-forwarding)
+		must_ns "${ROUTER_NS[$r]}" sysctl -q -w net.ipv4.ip_forward=0
 		;;
 	esac
 	echo "$f $t" >>"$LAB_DIR/faults"

@@ -256,6 +256,12 @@ st_faults() {
 	st_expect_ok "snat-missing: the external host still pings a1's floating IP (DNAT)" vm_ping external a1 2
 	st_heal snat-missing
 
+	st_fault router-no-forwarding
+	st_expect_fail "router-no-forwarding: a1 cannot ping the external host" vm_ping a1 external 2
+	st_expect_fail "router-no-forwarding: the external host cannot ping a1's floating IP" vm_ping external a1 2
+	st_expect_ok "router-no-forwarding: a1 still pings its gateway (the router's own address)" vm_ping a1 gateway 2
+	st_heal router-no-forwarding
+
 	st_fault sg-drop-icmp
 	st_expect_fail "sg-drop-icmp: a2 cannot ping a1" vm_ping a2 a1 2
 	st_expect_fail "sg-drop-icmp: the external host cannot ping a1's floating IP" vm_ping external a1 2
