@@ -954,6 +954,30 @@ START_TEST(test_router_no_forwarding)
 }
 END_TEST
 
+/* No DNAT for a1's floating IP: the router answers the outside's pings
+ * to it itself, which is no round trip to the VM. */
+static void fip_dnat_missing(void)
+{
+	json_t *vm = vm_info("a1"), *rt = router_of(vm), *v;
+	const char *ext = jstr(json_object_get(info, "external"), "namespace");
+	struct run r;
+
+	run_active(&r, "a1", "external", ext);
+	v = assert_all_faulty(&r, "answered-early", COUNT);
+	ck_assert_str_eq(place(v, "where", "device"), qg_dev(vm));
+	ck_assert_str_eq(place(v, "where", "netns"), jstr(rt, "namespace"));
+	assert_failed_check(v, "floating-ip", jstr(vm, "floating_ip"));
+	assert_reason_has(v, "DNAT");
+	run_free(&r);
+}
+
+START_TEST(test_fip_dnat_missing)
+{
+	REQUIRE_ROOT();
+	with_fault("fip-dnat-missing", "a1", fip_dnat_missing);
+}
+END_TEST
+
 /* compute1's data NIC is down: a1's ARP for its gateway dies in OVS. */
 static void underlay_down(void)
 {
@@ -1086,6 +1110,7 @@ NSTRACE_SUITE(ping_e2e)
 	tcase_add_test(tc, test_router_gateway_missing);
 	tcase_add_test(tc, test_snat_missing);
 	tcase_add_test(tc, test_router_no_forwarding);
+	tcase_add_test(tc, test_fip_dnat_missing);
 	tcase_add_test(tc, test_underlay_down);
 	tcase_add_test(tc, test_underlay_mtu);
 	suite_add_tcase(s, tc);

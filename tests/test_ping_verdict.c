@@ -464,6 +464,34 @@ START_TEST(test_completed)
 }
 END_TEST
 
+/* A reply reached the VM, but the request never went past qr-: the router
+ * answered in the destination's place, which is no round trip. */
+START_TEST(test_answered_early)
+{
+	const struct journey *out = journey(PING_ROUTE_FULL, true);
+	const struct journey *in = journey(PING_ROUTE_FULL, false);
+	struct wire wq = req_snat(), wp = rep_snat();
+	int qr_out = journey_find(in, hop_of(ROLE_QR, 0), NSTRACE_DIR_EGRESS);
+	const struct ping_echo *e;
+	struct tl req, rep;
+
+	ck_assert_int_ge(qr_out, 0);
+	echo(&req, ICMP_REQ, 1, out, (int)upto(out, ROLE_QR, 0, NSTRACE_DIR_INGRESS), &wq,
+	     ECHO_LEN);
+	tl_echo(&rep, ICMP_REP, ID, 1);
+	tl_cross(&rep, in, (size_t)qr_out, in->n, &wp, ECHO_LEN);
+	tl_add(&rep);
+	e = finish();
+	ck_assert_int_eq(e->verdict.status, VERDICT_ANSWERED_EARLY);
+	ck_assert(verdict_is_fault(e->verdict.status));
+	assert_place(&e->verdict.where, ROLE_QR, 0);
+	ck_assert_int_eq(e->verdict.where.dir, NSTRACE_DIR_INGRESS);
+	assert_has(e->verdict.reason, "never went past qr-");
+	assert_has(e->verdict.reason, "floating IP with no DNAT");
+	ck_assert_str_eq(verdict_status_name(e->verdict.status), "answered-early");
+}
+END_TEST
+
 /* The router answers for its own addresses: judged on the path cut at qr-,
  * no hop beyond it seen. */
 START_TEST(test_router_address)
@@ -1435,6 +1463,7 @@ NSTRACE_SUITE(ping_verdict)
 	tcase_add_test(l3, test_router_pings_vm);
 	tcase_add_test(l3, test_lost);
 	tcase_add_test(l3, test_dropped);
+	tcase_add_test(l3, test_answered_early);
 	tcase_add_test(l3, test_dropped_where_last_seen);
 	tcase_add_test(l3, test_copy_drop_where_last_seen);
 	tcase_add_test(l3, test_no_reply_no_snat);

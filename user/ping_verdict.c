@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The verdict rules for one echo, in order:
- *  1. the reply reached the sender's end: completed (round trip);
+ *  1. the reply reached the sender's end: completed (round trip), unless
+ *     the request never reached the other end: then something on the way
+ *     answered in its place (answered-early);
  *  2. an ICMP error came back about the request: fragmentation needed
  *     (mtu), time exceeded (ttl-exceeded), destination unreachable;
  *  3. the request stopped on its way: dropped at a hop (with the kernel's
@@ -252,6 +254,29 @@ static void no_reply(const struct ping_analyser *a, const struct ping_echo *e,
 	}
 }
 
+/* A reply came back, but the request never went past the point it was
+ * last seen: whatever answered is there, not at the destination. */
+static void answered_early(const struct ping_analyser *a, const struct ping_echo *e,
+			   struct verdict *v, struct sbuf *sb)
+{
+	const struct journey *j = ping_echo_journey(a, e, false);
+	size_t k = e->req.c.furthest > 0 ? (size_t)e->req.c.furthest : 0;
+	struct verdict_place end;
+	enum dev_role role;
+
+	v->status = VERDICT_ANSWERED_EARLY;
+	at_point(v, j, k);
+	verdict_place_set(&end, j->path, j->pts[j->n - 1].hop, j->pts[j->n - 1].dir);
+	role = j->path->hops[j->pts[k].hop].role;
+	sb_printf(sb, "a reply came back, but the echo request never went past %s (%s, node %s, "
+		      "%s): something there answered before the request reached %s in %s",
+		  v->where.dev, dir_json(v->where.dir), v->where.node, v->where.netns, end.dev,
+		  end.netns);
+	if (role == ROLE_QG || role == ROLE_QR)
+		sb_printf(sb, "; a router answers for its own addresses: a floating IP with no "
+			      "DNAT to the port's fixed address is one (see the floating-ip check)");
+}
+
 static void echo_rules(const struct ping_analyser *a, const struct ping_echo *e,
 		       struct verdict *v)
 {
@@ -263,7 +288,10 @@ static void echo_rules(const struct ping_analyser *a, const struct ping_echo *e,
 	subject(v, e);
 	sb_init(&sb, v->reason, sizeof(v->reason));
 	if (e->rep.t && e->rep.c.reached_end && e->req.t) {
-		completed(a, e, v, &sb);
+		if (e->req.c.reached_end || !jreq->n)
+			completed(a, e, v, &sb);
+		else
+			answered_early(a, e, v, &sb);
 		return;
 	}
 	if (e->has_err) {

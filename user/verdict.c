@@ -216,6 +216,8 @@ const char *verdict_status_name(enum verdict_status s)
 		return "mtu";
 	case VERDICT_ARP_UNANSWERED:
 		return "arp-unanswered";
+	case VERDICT_ANSWERED_EARLY:
+		return "answered-early";
 	}
 	return "unknown";
 }

@@ -101,11 +101,12 @@ enum verdict_status {
 	VERDICT_TTL_EXCEEDED, /* an ICMP time exceeded came back */
 	VERDICT_MTU, /* too big for a link of the path (or frag-needed seen) */
 	VERDICT_ARP_UNANSWERED, /* the next hop's address never resolved */
+	VERDICT_ANSWERED_EARLY, /* a reply came from short of the destination */
 };
 
 /* "completed", "dropped", "lost", "request-never-seen", "reply-never-sent",
- * "refused", "unreachable", "ttl-exceeded", "mtu", "arp-unanswered"
- * (stable: JSON and docs). */
+ * "refused", "unreachable", "ttl-exceeded", "mtu", "arp-unanswered",
+ * "answered-early" (stable: JSON and docs). */
 const char *verdict_status_name(enum verdict_status s);
 /* Exit code class: true for every status but completed. */
 bool verdict_is_fault(enum verdict_status s);

@@ -262,6 +262,11 @@ st_faults() {
 	st_expect_ok "router-no-forwarding: a1 still pings its gateway (the router's own address)" vm_ping a1 gateway 2
 	st_heal router-no-forwarding
 
+	st_fault fip-dnat-missing
+	st_expect_ok "fip-dnat-missing: pings to a1's floating IP are still answered (by the router)" vm_ping external a1 2
+	st_expect_ok "fip-dnat-missing: a1 still pings the external host (float-snat)" vm_ping a1 external 2
+	st_heal fip-dnat-missing
+
 	st_fault sg-drop-icmp
 	st_expect_fail "sg-drop-icmp: a2 cannot ping a1" vm_ping a2 a1 2
 	st_expect_fail "sg-drop-icmp: the external host cannot ping a1's floating IP" vm_ping external a1 2
