@@ -334,6 +334,8 @@ static const struct fault_case faults[] = {
 	  "qvo", NULL },
 	{ "patch-port-missing", "node", "lost", "DISCOVER", P_QVO, P_NODE_UNDERLAY, NULL, "tunnel",
 	  "patch_subject", "br-int -> br-tun flows" },
+	{ "tap-unplugged", NULL, "lost", "DISCOVER", P_VM_SIDE, P_VM_SIDE, NULL, "qbr-ports", "qbr",
+	  "the qbr bridge" },
 };
 
 /* The same faults where a lab that plugs the agents' ports through veth

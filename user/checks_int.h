@@ -56,6 +56,7 @@ void check_router_route(struct check_ctx *c);
 void check_snat(struct check_ctx *c);
 void check_fip(struct check_ctx *c);
 void check_router_forwarding(struct check_ctx *c);
+void check_qbr_ports(struct check_ctx *c);
 
 /*
  * The path's router namespace as it is now (routes, links, NAT rules),

@@ -29,6 +29,7 @@ static const struct {
 	[CHK_SNAT] = { "snat", check_snat },
 	[CHK_FIP] = { "floating-ip", check_fip },
 	[CHK_ROUTER_FWD] = { "router-forwarding", check_router_forwarding },
+	[CHK_QBR_PORTS] = { "qbr-ports", check_qbr_ports },
 };
 
 const char *check_id_name(enum check_id id)

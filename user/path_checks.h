@@ -30,6 +30,7 @@ enum check_id {
 	CHK_SNAT, /* the router's SNAT rules cover the port, to a qg- address */
 	CHK_FIP, /* the port's floating IP: DNAT, float-snat, address on qg- */
 	CHK_ROUTER_FWD, /* the router's qr- and qg- forward IPv4 */
+	CHK_QBR_PORTS, /* the tap and qvb are ports of their qbr bridge */
 	CHK__COUNT
 };
 
@@ -38,12 +39,13 @@ enum check_id {
 #define CHK_DHCP_SET                                                                      \
 	(CHK_BIT(CHK_NS_QDHCP) | CHK_BIT(CHK_DNSMASQ) | CHK_BIT(CHK_DHCP_PORT_IP) |       \
 	 CHK_BIT(CHK_HOST_ENTRY) | CHK_BIT(CHK_HOST_FILE) | CHK_BIT(CHK_LEASE) |          \
-	 CHK_BIT(CHK_TUNNEL) | CHK_BIT(CHK_DEVICE_UP) | CHK_BIT(CHK_VLAN) | CHK_BIT(CHK_MTU))
+	 CHK_BIT(CHK_TUNNEL) | CHK_BIT(CHK_DEVICE_UP) | CHK_BIT(CHK_VLAN) | CHK_BIT(CHK_MTU) | \
+	 CHK_BIT(CHK_QBR_PORTS))
 #define CHK_L3_SET                                                                        \
 	(CHK_BIT(CHK_NS_QROUTER) | CHK_BIT(CHK_ROUTER_GW) | CHK_BIT(CHK_TUNNEL) |         \
 	 CHK_BIT(CHK_DEVICE_UP) | CHK_BIT(CHK_VLAN) | CHK_BIT(CHK_MTU) |                  \
 	 CHK_BIT(CHK_ROUTER_ROUTE) | CHK_BIT(CHK_SNAT) | CHK_BIT(CHK_FIP) |               \
-	 CHK_BIT(CHK_ROUTER_FWD))
+	 CHK_BIT(CHK_ROUTER_FWD) | CHK_BIT(CHK_QBR_PORTS))
 
 enum check_status {
 	CHECK_PASS,

@@ -131,6 +131,7 @@ lab_heal() {
 	lab_require_up
 	info "restoring links, OVS, security groups, DHCP and L3 agents"
 	underlay_apply
+	plugs_apply
 	lab_apply_all restore
 	: >"$LAB_DIR/faults"
 	info "VMs renew their addresses"

@@ -262,6 +262,12 @@ st_faults() {
 	st_expect_ok "router-no-forwarding: a1 still pings its gateway (the router's own address)" vm_ping a1 gateway 2
 	st_heal router-no-forwarding
 
+	st_fault tap-unplugged
+	st_expect_fail "tap-unplugged: a1 gets no DHCP lease" vm_dhcp a1
+	st_expect_fail "tap-unplugged: a1 cannot ping a2" vm_ping a1 a2 2
+	st_expect_ok "tap-unplugged: b1 (same node) still pings its gateway" vm_ping b1 gateway 2
+	st_heal tap-unplugged
+
 	st_fault fip-dnat-missing
 	st_expect_ok "fip-dnat-missing: pings to a1's floating IP are still answered (by the router)" vm_ping external a1 2
 	st_expect_ok "fip-dnat-missing: a1 still pings the external host (float-snat)" vm_ping a1 external 2

@@ -74,6 +74,16 @@ vm_plug() {
 	EOB
 }
 
+# plugs_apply: every VM's tap and qvb on its qbr bridge, up (heal).
+plugs_apply() {
+	local vm cns
+	for vm in "${VMS[@]}"; do
+		cns=$(node_ns "${VM_NODE[$vm]}")
+		must_ns "$cns" ip link set "${VM_TAP[$vm]}" master "${VM_QBR[$vm]}" up
+		must_ns "$cns" ip link set "${VM_QVB[$vm]}" master "${VM_QBR[$vm]}" up
+	done
+}
+
 # underlay_apply: every underlay link up with the healthy MTU (heal).
 underlay_apply() {
 	local node ns
