@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dhcp_opts.h"
 #include "dhcp_state.h"
 #include "dnsmasq_conf.h"
 #include "testlib.h"
@@ -168,6 +169,36 @@ static void remove_state(const char *state)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
+/* The gateways of the agent's opts file: named or numbered option, a
+ * subnet without one, IPv6 lines; the VM's subnet's gateway chosen. */
+START_TEST(test_opts_gateways)
+{
+	char state[256], net_dir[512], gw[DHCP_IP_LEN], routers[4][DHCP_IP_LEN];
+
+	make_state(state, sizeof(state), net_dir, sizeof(net_dir));
+	ck_assert(!dhcp_opts_gateway_for(net_dir, "10.0.0.5", gw)); /* no opts file */
+	write_file(net_dir, "opts",
+		   "tag:subnet-aa,option:classless-static-route,169.254.169.254/32,10.0.0.2,"
+		   "0.0.0.0/0,10.0.0.1\n"
+		   "tag:subnet-aa,249,0.0.0.0/0,10.0.0.1\n"
+		   "tag:subnet-aa,option:router,10.0.0.1\n"
+		   "tag:subnet-bb,option:router\n"
+		   "tag:subnet-cc,option6:dns-server,[2001:db8::1]\n"
+		   "tag:tag0,3,192.168.7.254\n"
+		   "tag:subnet-dd,option:router,not-an-address\n"
+		   "tag:subnet-ee,option:mtu,3,10.9.9.9\n");
+	ck_assert_uint_eq(dhcp_opts_routers(net_dir, routers, 4), 2);
+	ck_assert_str_eq(routers[0], "10.0.0.1");
+	ck_assert_str_eq(routers[1], "192.168.7.254");
+	ck_assert(dhcp_opts_gateway_for(net_dir, "10.0.0.5", gw));
+	ck_assert_str_eq(gw, "10.0.0.1");
+	ck_assert(dhcp_opts_gateway_for(net_dir, "192.168.7.40", gw));
+	ck_assert_str_eq(gw, "192.168.7.254");
+	ck_assert_uint_eq(dhcp_opts_routers(net_dir, routers, 1), 1);
+	remove_state(state);
+}
+END_TEST
+
 START_TEST(test_state_dir_with_malformed_lines)
 {
 	char state[256], net_dir[512];
@@ -284,6 +315,7 @@ NSTRACE_SUITE(dhcp_state)
 	tcase_add_test(tc, test_state_dir_with_malformed_lines);
 	tcase_add_test(tc, test_state_dir_from_dnsmasq);
 	tcase_add_test(tc, test_dnsmasq_ranges);
+	tcase_add_test(tc, test_opts_gateways);
 	suite_add_tcase(s, tc);
 	return s;
 }

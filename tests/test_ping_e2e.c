@@ -978,6 +978,43 @@ START_TEST(test_fip_dnat_missing)
 }
 END_TEST
 
+/* a1's router lost its port on a1's network: nothing answers a1's ARP for
+ * its gateway (the address the DHCP agent hands out as the router). */
+static void router_interface_missing(void)
+{
+	json_t *vm = vm_info("a1"), *v;
+	json_t *qr = find_by(json_object_get(router_of(vm), "interfaces"), "network_uuid",
+			     jstr(vm, "network_uuid"));
+	const char *opts[] = { "-c", COUNT_STR, "-t", "7", NULL };
+	const char *triggers[] = { "vm a1 ping external " COUNT_STR, NULL };
+	int ping_rc;
+	struct run r;
+
+	ck_assert_int_eq(sh("ip netns exec '%s' ip neigh flush all", jstr(vm, "namespace")), 0);
+	run_ping(&r, "a1", opts, triggers, &ping_rc);
+	ck_assert_int_ne(ping_rc, 0);
+	v = assert_all_faulty(&r, "arp-unanswered", 1);
+	ck_assert_msg(strstr(jstr(v, "subject"), jstr(vm, "gateway_ip")), "ARP for %s",
+		      jstr(v, "subject"));
+	if (json_is_true(json_object_get(info, "ovs_use_veth"))) {
+		/* qr- keeps its address; its veth's OVS end left br-int. */
+		ck_assert_str_eq(place(v, "next", "device"), jstr(qr, "ovs_device"));
+		assert_failed_check(v, "local-vlan", jstr(qr, "ovs_device"));
+	} else {
+		/* qr- is gone: no router on the network, the path ends at qvo. */
+		ck_assert_str_eq(place(v, "where", "device"), jstr(vm, "qvo"));
+		assert_failed_check(v, "qrouter-namespace", jstr(vm, "network_uuid"));
+	}
+	run_free(&r);
+}
+
+START_TEST(test_router_interface_missing)
+{
+	REQUIRE_ROOT();
+	with_fault("router-interface-missing", "a1", router_interface_missing);
+}
+END_TEST
+
 /* compute1's data NIC is down: a1's ARP for its gateway dies in OVS. */
 static void underlay_down(void)
 {
@@ -1111,6 +1148,7 @@ NSTRACE_SUITE(ping_e2e)
 	tcase_add_test(tc, test_snat_missing);
 	tcase_add_test(tc, test_router_no_forwarding);
 	tcase_add_test(tc, test_fip_dnat_missing);
+	tcase_add_test(tc, test_router_interface_missing);
 	tcase_add_test(tc, test_underlay_down);
 	tcase_add_test(tc, test_underlay_mtu);
 	suite_add_tcase(s, tc);

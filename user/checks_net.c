@@ -13,6 +13,9 @@ void check_ns_qrouter(struct check_ctx *c)
 	const struct topo_network *net;
 	struct check_result *r;
 
+	/* No router on the network at all: news wherever the verdict is. */
+	if (a < 0 && c->path->kind == PATH_L3 && c->path->router < 0 && c->first < c->path->n)
+		a = (int)c->first;
 	if (a < 0 || c->port->network < 0)
 		return;
 	net = &t->nets[c->port->network];

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dhcp_opts.h"
 #include "exit_codes.h"
 #include "filter_args.h"
 #include "log.h"
@@ -70,11 +71,19 @@ int ping_build_filter(struct ping_run *r, const char *peer_ip, struct nstrace_fi
 static void path_addrs(struct ping_run *r)
 {
 	int qr = path_find_role(r->path, ROLE_QR), qg = path_find_role(r->path, ROLE_QG);
+	const struct topo_network *net =
+		r->port->network >= 0 ? &r->t->nets[r->port->network] : NULL;
+	char gw[DHCP_IP_LEN];
 
 	if (qr >= 0)
 		ping_bare_ip(r->qr_ip, sizeof(r->qr_ip), r->path->hops[qr].ip);
 	if (qg >= 0)
 		ping_bare_ip(r->qg_ip, sizeof(r->qg_ip), r->path->hops[qg].ip);
+	/* No router here: the VM still ARPs for the gateway its lease named,
+	 * and that ARP going unanswered is the finding. */
+	if (qr < 0 && r->path->kind == PATH_L3 && net && net->state &&
+	    dhcp_opts_gateway_for(net->state->dir, r->fixed_ip, gw))
+		STR_COPY(r->gw_ip, gw);
 }
 
 /* The port's floating IP, from its router's DNAT rules. */

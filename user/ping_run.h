@@ -52,6 +52,8 @@ struct ping_run {
 	char target[64]; /* what nstrace pings (active) */
 	char from_ns[PATH_MAX]; /* where from (active) */
 	char fixed_ip[64], fip[64], qr_ip[64], qg_ip[64], dhcp_ip[64];
+	/* No router on the path: the gateway the DHCP agent hands out. */
+	char gw_ip[64];
 	__u64 mono_to_wall_ns;
 	__u64 pinger_done_ns; /* when the last echo was sent */
 	bool color;

@@ -8,6 +8,7 @@ FAULTS=(
 	host-entry-missing dhcp-port-ip-missing dhcp-port-unplugged dhcp-port-down brtun-flow-missing underlay-down
 	wrong-vlan-tag router-gateway-missing snat-missing sg-drop-icmp
 	underlay-mtu patch-port-missing router-no-forwarding fip-dnat-missing tap-unplugged
+	router-interface-missing
 )
 declare -A FAULT_DESC=(
 	[sg-drop-dhcp-request]="the VM's security group chain lacks the DHCP client rule: its DISCOVER (from 0.0.0.0) dies in the spoofing chain"
@@ -26,6 +27,7 @@ declare -A FAULT_DESC=(
 	[sg-drop-icmp]="the VM's ingress chain lacks the ICMP rule: pings to the VM die in sg-fallback"
 	[underlay-mtu]="a node's underlay MTU is 1500: too small for GRE around full 1500-byte frames"
 	[patch-port-missing]="a node's br-int loses its patch port to br-tun (patch-tun): the bridges are no longer joined"
+	[router-interface-missing]="the router's qr- port on the VM's network is removed from br-int (plan a: qr- and its address go with it; plan b: qr- stays, unplugged): nothing answers for the gateway"
 	[tap-unplugged]="the VM's tap leaves its qbr bridge (up, but no longer a port of it): nothing the VM sends crosses the hybrid plug"
 	[fip-dnat-missing]="the DNAT of the VM's floating IP is removed from neutron-l3-agent-PREROUTING: pings to the floating IP are answered by the router itself"
 	[router-no-forwarding]="the VM's router namespace stops forwarding IPv4 (net.ipv4.ip_forward = 0): what it should route dies at qr-/qg-"
@@ -169,6 +171,10 @@ fault_apply() {
 		;;
 	snat-missing)
 		must_ns "${ROUTER_NS[$r]}" iptables -t nat -F neutron-l3-agent-snat
+		;;
+	router-interface-missing)
+		vsctl network del-port br-int "${ROUTER_QR_OVS_DEV[$r]}" ||
+			die "removing ${ROUTER_QR_OVS_DEV[$r]} from br-int failed"
 		;;
 	tap-unplugged)
 		must_ns "$(node_ns "$node")" ip link set "${VM_TAP[$vm]}" nomaster
