@@ -978,6 +978,25 @@ START_TEST(test_fip_dnat_missing)
 }
 END_TEST
 
+/* The VM a1, its ARP cache flushed (it must ask for its gateway's MAC, not
+ * use a cached one), pings `trigger`; one unanswered ARP for its gateway is
+ * the verdict, which is returned. */
+static json_t *gateway_arp_unanswered(struct run *r, json_t *vm, const char *trigger)
+{
+	const char *opts[] = { "-c", COUNT_STR, "-t", "7", NULL };
+	const char *triggers[] = { trigger, NULL };
+	int ping_rc;
+	json_t *v;
+
+	ck_assert_int_eq(sh("ip netns exec '%s' ip neigh flush all", jstr(vm, "namespace")), 0);
+	run_ping(r, "a1", opts, triggers, &ping_rc);
+	ck_assert_int_ne(ping_rc, 0);
+	v = assert_all_faulty(r, "arp-unanswered", 1);
+	ck_assert_msg(strstr(jstr(v, "subject"), jstr(vm, "gateway_ip")), "ARP for %s",
+		      jstr(v, "subject"));
+	return v;
+}
+
 /* a1's router lost its port on a1's network: nothing answers a1's ARP for
  * its gateway (the address the DHCP agent hands out as the router). */
 static void router_interface_missing(void)
@@ -985,17 +1004,9 @@ static void router_interface_missing(void)
 	json_t *vm = vm_info("a1"), *v;
 	json_t *qr = find_by(json_object_get(router_of(vm), "interfaces"), "network_uuid",
 			     jstr(vm, "network_uuid"));
-	const char *opts[] = { "-c", COUNT_STR, "-t", "7", NULL };
-	const char *triggers[] = { "vm a1 ping external " COUNT_STR, NULL };
-	int ping_rc;
 	struct run r;
 
-	ck_assert_int_eq(sh("ip netns exec '%s' ip neigh flush all", jstr(vm, "namespace")), 0);
-	run_ping(&r, "a1", opts, triggers, &ping_rc);
-	ck_assert_int_ne(ping_rc, 0);
-	v = assert_all_faulty(&r, "arp-unanswered", 1);
-	ck_assert_msg(strstr(jstr(v, "subject"), jstr(vm, "gateway_ip")), "ARP for %s",
-		      jstr(v, "subject"));
+	v = gateway_arp_unanswered(&r, vm, "vm a1 ping external " COUNT_STR);
 	if (json_is_true(json_object_get(info, "ovs_use_veth"))) {
 		/* qr- keeps its address; its veth's OVS end left br-int. */
 		ck_assert_str_eq(place(v, "next", "device"), jstr(qr, "ovs_device"));
@@ -1019,18 +1030,9 @@ END_TEST
 static void underlay_down(void)
 {
 	json_t *vm = vm_info("a1"), *node = node_of(vm), *v;
-	const char *opts[] = { "-c", COUNT_STR, "-t", "7", NULL };
-	const char *triggers[] = { "vm a1 ping gateway " COUNT_STR, NULL };
-	int ping_rc;
 	struct run r;
 
-	/* The VM must ask for its gateway's MAC, not use a cached one. */
-	ck_assert_int_eq(sh("ip netns exec '%s' ip neigh flush all", jstr(vm, "namespace")), 0);
-	run_ping(&r, "a1", opts, triggers, &ping_rc);
-	ck_assert_int_ne(ping_rc, 0);
-	v = assert_all_faulty(&r, "arp-unanswered", 1);
-	ck_assert_msg(strstr(jstr(v, "subject"), jstr(vm, "gateway_ip")), "ARP for %s",
-		      jstr(v, "subject"));
+	v = gateway_arp_unanswered(&r, vm, "vm a1 ping gateway " COUNT_STR);
 	ck_assert_str_eq(place(v, "where", "device"), jstr(vm, "qvo"));
 	ck_assert_str_eq(place(v, "where", "netns"), jstr(vm, "node_namespace"));
 	ck_assert_str_eq(place(v, "next", "device"), jstr(node, "underlay_device"));
