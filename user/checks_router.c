@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The router's own state along the L3 path: its default route, its
- * gateway SNAT and the port's floating IP, read inside qrouter-<uuid>
- * when the checks run (routes over rtnetlink, rules with iptables-save).
+ * The router's own state along the L3 path: its default route, IPv4
+ * forwarding on qr-/qg-, its gateway SNAT and the port's floating IP, read
+ * inside qrouter-<uuid> when the checks run (routes and forwarding over
+ * rtnetlink, rules with iptables-save).
  */
 #include <errno.h>
 #include <inttypes.h>

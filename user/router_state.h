@@ -2,7 +2,8 @@
 /*
  * A Neutron router namespace (qrouter-<uuid>) read the way a network node
  * offers it: its IPv4 main routing table over rtnetlink (RTM_GETROUTE),
- * its links and addresses, and the L3 agent's NAT rules from
+ * its links and addresses, each device's IPv4 forwarding flag
+ * (RTM_GETNETCONF), and the L3 agent's NAT rules from
  * `iptables-save -c -t nat` (chains neutron-l3-agent-*): the gateway SNAT,
  * and per floating IP the DNAT (FIP -> fixed) and float-snat (fixed -> FIP)
  * rules, each with its packet counters.  Two reads, before and after a
