@@ -336,6 +336,10 @@ static const struct fault_case faults[] = {
 	  "patch_subject", "br-int -> br-tun flows" },
 	{ "tap-unplugged", NULL, "lost", "DISCOVER", P_VM_SIDE, P_VM_SIDE, NULL, "qbr-ports", "qbr",
 	  "the qbr bridge" },
+	/* No device holds the tunnel address: the node's underlay side of the
+	 * path cannot be found, and is named as missing. */
+	{ "tunnel-ip-missing", "node", "lost", "DISCOVER", P_QVO, P_NONE, NULL, "device-up",
+	  "node_namespace", "the underlay device (missing)" },
 };
 
 /* The same faults where a lab that plugs the agents' ports through veth

@@ -579,6 +579,24 @@ START_TEST(test_lost)
 }
 END_TEST
 
+/* A device the path expects but the host lacks (no name) is named by its
+ * role in what lies between two probe points. */
+START_TEST(test_between_missing_device)
+{
+	int qvo = hop_of(ROLE_QVO, 0), eth1 = hop_of(ROLE_UNDERLAY, 0);
+	int next = hop_of(ROLE_UNDERLAY, 1);
+	char between[320], dev[sizeof(rig->path.hops[0].dev)];
+
+	memcpy(dev, rig->path.hops[eth1].dev, sizeof(dev));
+	rig->path.hops[eth1].dev[0] = '\0';
+	verdict_between(&rig->path, qvo, next, between, sizeof(between));
+	memcpy(rig->path.hops[eth1].dev, dev, sizeof(dev));
+	assert_has(between, "br-int -> br-tun flows on node compute1, then the underlay "
+			    "device (missing) on compute1");
+	assert_lacks(between, "  ");
+}
+END_TEST
+
 /* The security group drops the request on the qbr bridge. */
 START_TEST(test_dropped)
 {
@@ -1463,6 +1481,7 @@ NSTRACE_SUITE(ping_verdict)
 	tcase_add_test(l3, test_router_pings_vm);
 	tcase_add_test(l3, test_lost);
 	tcase_add_test(l3, test_dropped);
+	tcase_add_test(l3, test_between_missing_device);
 	tcase_add_test(l3, test_answered_early);
 	tcase_add_test(l3, test_dropped_where_last_seen);
 	tcase_add_test(l3, test_copy_drop_where_last_seen);

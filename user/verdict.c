@@ -314,6 +314,9 @@ void verdict_between(const struct port_path *path, int a, int b, char *buf, size
 		if (h->role == ROLE_QBR)
 			sb_printf(&sb, "the qbr bridge %s and its iptables security-group "
 				  "chains on node %s", h->dev, hop_site(h));
+		else if (!h->dev[0])
+			sb_printf(&sb, "the %s device (missing) on %s", role_name(h->role),
+				  hop_site(h));
 		else
 			sb_printf(&sb, "%s (%s) on %s", h->dev, role_name(h->role), hop_site(h));
 	}

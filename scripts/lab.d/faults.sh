@@ -8,7 +8,7 @@ FAULTS=(
 	host-entry-missing dhcp-port-ip-missing dhcp-port-unplugged dhcp-port-down brtun-flow-missing underlay-down
 	wrong-vlan-tag router-gateway-missing snat-missing sg-drop-icmp
 	underlay-mtu patch-port-missing router-no-forwarding fip-dnat-missing tap-unplugged
-	router-interface-missing
+	router-interface-missing tunnel-ip-missing
 )
 declare -A FAULT_DESC=(
 	[sg-drop-dhcp-request]="the VM's security group chain lacks the DHCP client rule: its DISCOVER (from 0.0.0.0) dies in the spoofing chain"
@@ -27,6 +27,7 @@ declare -A FAULT_DESC=(
 	[sg-drop-icmp]="the VM's ingress chain lacks the ICMP rule: pings to the VM die in sg-fallback"
 	[underlay-mtu]="a node's underlay MTU is 1500: too small for GRE around full 1500-byte frames"
 	[patch-port-missing]="a node's br-int loses its patch port to br-tun (patch-tun): the bridges are no longer joined"
+	[tunnel-ip-missing]="a node's tunnel endpoint address is removed from br-phy: its GRE tunnels have no local address or route"
 	[router-interface-missing]="the router's qr- port on the VM's network is removed from br-int (plan a: qr- and its address go with it; plan b: qr- stays, unplugged): nothing answers for the gateway"
 	[tap-unplugged]="the VM's tap leaves its qbr bridge (up, but no longer a port of it): nothing the VM sends crosses the hybrid plug"
 	[fip-dnat-missing]="the DNAT of the VM's floating IP is removed from neutron-l3-agent-PREROUTING: pings to the floating IP are answered by the router itself"
@@ -35,7 +36,7 @@ declare -A FAULT_DESC=(
 # What a fault's TARGET names, and its default.
 declare -A FAULT_TARGET=(
 	[underlay-down]=node [underlay-mtu]=node [brtun-flow-missing]=vm-or-node
-	[patch-port-missing]=node
+	[patch-port-missing]=node [tunnel-ip-missing]=node
 )
 FAULT_DEFAULT_VM=a1
 FAULT_DEFAULT_NODE=compute1
@@ -155,6 +156,9 @@ fault_apply() {
 	patch-port-missing)
 		vsctl "$node" del-port br-int patch-tun ||
 			die "removing patch-tun from br-int on $node failed"
+		;;
+	tunnel-ip-missing)
+		must_ns "$(node_ns "$node")" ip addr flush dev br-phy
 		;;
 	underlay-mtu)
 		must_ns "$(node_ns "$node")" ip link set "$UNDERLAY_DEV" mtu 1500
