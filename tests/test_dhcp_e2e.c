@@ -336,6 +336,10 @@ static const struct fault_case faults[] = {
 	  "patch_subject", "br-int -> br-tun flows" },
 	{ "tap-unplugged", NULL, "lost", "DISCOVER", P_VM_SIDE, P_VM_SIDE, NULL, "qbr-ports", "qbr",
 	  "the qbr bridge" },
+	/* The port's frames never reach its chains: FORWARD's policy drops
+	 * them, and sg-hooks, not sg-counters, says why. */
+	{ "sg-hooks-missing", NULL, "dropped", "DISCOVER", P_VM_SIDE, P_NONE, "NETFILTER_DROP",
+	  "sg-hooks", "tap", "FORWARD chain" },
 	/* No device holds the tunnel address: the node's underlay side of the
 	 * path cannot be found, and is named as missing. */
 	{ "tunnel-ip-missing", "node", "lost", "DISCOVER", P_QVO, P_NONE, NULL, "device-up",

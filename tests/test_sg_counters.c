@@ -152,6 +152,60 @@ START_TEST(test_nothing_rose_and_unreadable)
 }
 END_TEST
 
+/* The hybrid driver's hooks for the port's tap, as the agent writes them;
+ * another port's, to be told apart (its tap name starts the same way). */
+static const char hooks[] =
+	"*filter\n"
+	":FORWARD DROP [0:0]\n"
+	"[0:0] -A neutron-openvswi-FORWARD -m physdev --physdev-out tap1bbe7c60-42 --physdev-is-bridged -m comment --comment \"Direct traffic from the VM interface to the security group chain.\" -j neutron-openvswi-sg-chain\n"
+	"[0:0] -A neutron-openvswi-FORWARD -m physdev --physdev-in tap1bbe7c60-42 --physdev-is-bridged -m comment --comment \"Direct traffic from the VM interface to the security group chain.\" -j neutron-openvswi-sg-chain\n"
+	"[0:0] -A neutron-openvswi-FORWARD -m physdev --physdev-in tap1bbe7c60-420 --physdev-is-bridged -j neutron-openvswi-sg-chain\n"
+	"[0:0] -A neutron-openvswi-sg-chain -m physdev --physdev-out tap1bbe7c60-42 --physdev-is-bridged -m comment --comment \"Jump to the VM specific chain.\" -j neutron-openvswi-i1bbe7c60-4\n"
+	"[0:0] -A neutron-openvswi-sg-chain -m physdev --physdev-in tap1bbe7c60-42 --physdev-is-bridged -m comment --comment \"Jump to the VM specific chain.\" -j neutron-openvswi-o1bbe7c60-4\n"
+	"[0:0] -A neutron-openvswi-sg-chain -j ACCEPT\n"
+	"COMMIT\n";
+
+static const struct verdict_check *hooks_of(const char *text, struct ipt_snapshot *s,
+					    struct verdict_checks *out)
+{
+	ck_assert_int_eq(ipt_parse(text, "neutron-openvswi-", s), 0);
+	ck_assert_int_eq(sg_hooks_check(s, PORT, "compute1", "", out), 0);
+	return out->n ? &out->items[out->n - 1] : NULL;
+}
+
+START_TEST(test_hooks)
+{
+	struct ipt_snapshot s;
+	struct verdict_checks out = { 0 };
+	const struct verdict_check *c;
+	char *broken = strdup(hooks), *line;
+
+	c = hooks_of(hooks, &s, &out);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_str_eq(c->name, "sg-hooks");
+	ck_assert_int_eq(c->status, CHECK_PASS);
+	ipt_snapshot_free(&s);
+	verdict_checks_free(&out);
+	/* The FORWARD hook for frames in from the tap gone: only the other
+	 * port's (tap1bbe7c60-420) is left, which must not count. */
+	line = strstr(broken, "[0:0] -A neutron-openvswi-FORWARD -m physdev --physdev-in "
+			      "tap1bbe7c60-42 ");
+	ck_assert_ptr_nonnull(line);
+	memset(line, '#', strcspn(line, "\n"));
+	c = hooks_of(broken, &s, &out);
+	ck_assert_int_eq(c->status, CHECK_FAIL);
+	ck_assert_ptr_nonnull(strstr(c->detail, "no --physdev-in tap1bbe7c60-42 -j "
+						"neutron-openvswi-sg-chain in neutron-openvswi-FORWARD"));
+	ck_assert_ptr_null(strstr(c->detail, "physdev-out"));
+	ipt_snapshot_free(&s);
+	verdict_checks_free(&out);
+	/* No hybrid-driver FORWARD chain at all: nothing to say. */
+	ck_assert_ptr_null(hooks_of(after, &s, &out));
+	ipt_snapshot_free(&s);
+	free(broken);
+}
+END_TEST
+
 START_TEST(test_ksym)
 {
 	char path[] = "/tmp/nstrace-ksym-XXXXXX", buf[128];
@@ -189,6 +243,7 @@ NSTRACE_SUITE(sg_counters)
 	tcase_add_test(tc, test_drop_rose);
 	tcase_add_test(tc, test_fallback_counts_as_drop);
 	tcase_add_test(tc, test_nothing_rose_and_unreadable);
+	tcase_add_test(tc, test_hooks);
 	tcase_add_test(tc, test_ksym);
 	suite_add_tcase(s, tc);
 	return s;

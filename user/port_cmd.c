@@ -129,7 +129,8 @@ void sg_watch_checks(struct sg_watch *w, struct verdict_checks *checks)
 	if (!w->known)
 		return;
 	ipt_snapshot_read(w->ns_path, "neutron-openvswi-", &after);
-	if (sg_checks(&w->before, &after, w->port_uuid, w->node, w->exec, checks))
+	if (sg_checks(&w->before, &after, w->port_uuid, w->node, w->exec, checks) ||
+	    sg_hooks_check(&after, w->port_uuid, w->node, w->exec, checks))
 		log_warn("out of memory reading the security-group counters");
 	ipt_snapshot_free(&w->before);
 	w->before = after;

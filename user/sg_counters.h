@@ -58,5 +58,13 @@ void sg_chain_name(char *buf, size_t len, char kind, const char *port_uuid);
 int sg_checks(const struct ipt_snapshot *before, const struct ipt_snapshot *after,
 	      const char *port_uuid, const char *where, const char *exec_prefix,
 	      struct verdict_checks *out);
+/*
+ * One "sg-hooks" check: whether neutron-openvswi-FORWARD and -sg-chain
+ * send the port's tap frames (physdev in and out) to its o and i chains;
+ * nothing when the snapshot has no hybrid-driver FORWARD chain.  -ENOMEM
+ * only.
+ */
+int sg_hooks_check(const struct ipt_snapshot *s, const char *port_uuid, const char *where,
+		   const char *exec_prefix, struct verdict_checks *out);
 
 #endif

@@ -454,8 +454,9 @@ void verdict_from_crossing(const struct topology *t, const struct journey *j,
 		place_words(&sb, &v->where);
 		sb_printf(&sb, ", reason %s", name ? name : "unknown");
 		if (name && !strcmp(name, "NETFILTER_DROP") && is_port_side(path, c->drop_hop))
-			sb_printf(&sb, ": the port's security group (iptables on its qbr bridge) "
-				       "dropped it; see the sg-counters checks");
+			sb_printf(&sb, ": iptables on the port's qbr bridge dropped it (its "
+				       "security group, or the FORWARD chain that should hand it "
+				       "there); see the sg-counters and sg-hooks checks");
 		else if (meaning)
 			sb_printf(&sb, " (%s)", meaning);
 		check_range(v, a, c->drop_hop);

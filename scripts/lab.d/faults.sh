@@ -8,7 +8,7 @@ FAULTS=(
 	host-entry-missing dhcp-port-ip-missing dhcp-port-unplugged dhcp-port-down brtun-flow-missing underlay-down
 	wrong-vlan-tag router-gateway-missing snat-missing sg-drop-icmp
 	underlay-mtu patch-port-missing router-no-forwarding fip-dnat-missing tap-unplugged
-	router-interface-missing tunnel-ip-missing
+	router-interface-missing tunnel-ip-missing sg-hooks-missing
 )
 declare -A FAULT_DESC=(
 	[sg-drop-dhcp-request]="the VM's security group chain lacks the DHCP client rule: its DISCOVER (from 0.0.0.0) dies in the spoofing chain"
@@ -27,6 +27,7 @@ declare -A FAULT_DESC=(
 	[sg-drop-icmp]="the VM's ingress chain lacks the ICMP rule: pings to the VM die in sg-fallback"
 	[underlay-mtu]="a node's underlay MTU is 1500: too small for GRE around full 1500-byte frames"
 	[patch-port-missing]="a node's br-int loses its patch port to br-tun (patch-tun): the bridges are no longer joined"
+	[sg-hooks-missing]="the VM's tap loses its jumps from neutron-openvswi-FORWARD to the security-group chain, and FORWARD's policy is DROP (as on many hosts): its frames die in FORWARD, not in its security group"
 	[tunnel-ip-missing]="a node's tunnel endpoint address is removed from br-phy: its GRE tunnels have no local address or route"
 	[router-interface-missing]="the router's qr- port on the VM's network is removed from br-int (plan a: qr- and its address go with it; plan b: qr- stays, unplugged): nothing answers for the gateway"
 	[tap-unplugged]="the VM's tap leaves its qbr bridge (up, but no longer a port of it): nothing the VM sends crosses the hybrid plug"
@@ -156,6 +157,14 @@ fault_apply() {
 	patch-port-missing)
 		vsctl "$node" del-port br-int patch-tun ||
 			die "removing patch-tun from br-int on $node failed"
+		;;
+	sg-hooks-missing)
+		for d in out in; do
+			eval "set -- -m physdev --physdev-$d ${VM_TAP[$vm]} --physdev-is-bridged -m comment --comment $SGC_VM_INT -j $SG_PREFIX-sg-chain"
+			in_ns "$(node_ns "$node")" iptables -t filter -D "$SG_PREFIX-FORWARD" "$@" ||
+				die "removing the FORWARD hook of ${VM_TAP[$vm]} on $node failed"
+		done
+		must_ns "$(node_ns "$node")" iptables -P FORWARD DROP
 		;;
 	tunnel-ip-missing)
 		must_ns "$(node_ns "$node")" ip addr flush dev br-phy

@@ -262,6 +262,11 @@ st_faults() {
 	st_expect_ok "router-no-forwarding: a1 still pings its gateway (the router's own address)" vm_ping a1 gateway 2
 	st_heal router-no-forwarding
 
+	st_fault sg-hooks-missing
+	st_expect_fail "sg-hooks-missing: a1 gets no DHCP lease" vm_dhcp a1
+	st_expect_ok "sg-hooks-missing: b1 (same node, hooked) still pings its gateway" vm_ping b1 gateway 2
+	st_heal sg-hooks-missing
+
 	st_fault tunnel-ip-missing
 	st_expect_fail "tunnel-ip-missing: a1 (compute1) gets no DHCP lease" vm_dhcp a1
 	st_expect_fail "tunnel-ip-missing: a1 cannot ping a2 (compute2)" vm_ping a1 a2 2
