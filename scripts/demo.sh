@@ -179,12 +179,13 @@ if "$NSTRACE" ping --help >/dev/null 2>&1; then
 fi
 
 step "Explore further"
+n_faults=$("${LAB[@]}" fault --help | grep -c '^  [a-z]')
 cat <<EOF
   scripts/lab info                     names, UUIDs, addresses (--json for programs)
   scripts/lab status                   processes, VM addresses, active faults
   scripts/lab vm a1 ping a2            east-west over the compute-compute GRE tunnel
   scripts/lab vm external ping a1      in through a1's floating IP
-  scripts/lab fault --help             13 faults, e.g.:
+  scripts/lab fault --help             $n_faults faults, e.g.:
   scripts/lab fault sg-drop-dhcp-reply a1 && scripts/lab vm a1 dhcp
   scripts/lab heal                     undo every fault
   $NSTRACE --help                 the commands, e.g. $NSTRACE path --all
