@@ -19,6 +19,8 @@
 # missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/veth-pair.sh
+. scripts/veth-pair.sh
 
 NSTRACE=${NSTRACE:-build/nstrace}
 UDPFLOOD=${UDPFLOOD:-build/bench/udpflood}
@@ -79,17 +81,8 @@ for ns in "$NS_TX" "$NS_RX"; do
 	ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
 	ip -n "$ns" link set lo up
 done
-for i in 0 1; do
-	sfx=${i/0/}
-	ip -n "$NS_TX" link add "vtx$sfx" type veth peer name "vrx$sfx"
-	ip -n "$NS_TX" link set "vrx$sfx" netns "$NS_RX"
-	ip -n "$NS_TX" addr add "10.197.$i.1/24" dev "vtx$sfx"
-	ip -n "$NS_RX" addr add "10.197.$i.2/24" dev "vrx$sfx"
-	ip -n "$NS_TX" link set "vtx$sfx" up
-	ip -n "$NS_RX" link set "vrx$sfx" up
-	ip -n "$NS_TX" neigh replace "10.197.$i.2" dev "vtx$sfx" nud permanent \
-		lladdr "$(ip -n "$NS_RX" -br link show "vrx$sfx" | awk '{print $3}')"
-done
+veth_pair "$NS_TX" vtx "$NS_RX" vrx 10.197.0
+veth_pair "$NS_TX" vtx2 "$NS_RX" vrx2 10.197.1
 
 # flood: one paired 0.5 s flood; prints the ns a packet gained on the
 # traced pair against the twin (1/traced - 1/twin of the turn medians).

@@ -43,6 +43,8 @@
 # 0 target met, 1 target missed, 2 bad options, 4 not root, 5 could not run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/veth-pair.sh
+. scripts/veth-pair.sh
 
 pings=1000
 blocks=4
@@ -143,14 +145,7 @@ make_chain() {
 	for ((j = 0; j < links; j++)); do
 		left=$(ns "$c" $j)
 		right=$(ns "$c" $((j + 1)))
-		ip -n "$left" link add "to$((j + 1))" type veth peer name "to$j"
-		ip -n "$left" link set "to$j" netns "$right"
-		ip -n "$left" addr add "$n.$j.1/24" dev "to$((j + 1))"
-		ip -n "$right" addr add "$n.$j.2/24" dev "to$j"
-		ip -n "$left" link set "to$((j + 1))" up
-		ip -n "$right" link set "to$j" up
-		ip -n "$left" neigh replace "$n.$j.2" dev "to$((j + 1))" \
-			lladdr "$(mac_of "$right" "to$j")" nud permanent
+		veth_pair "$left" "to$((j + 1))" "$right" "to$j" "$n.$j"
 		ip -n "$right" neigh replace "$n.$j.1" dev "to$j" \
 			lladdr "$(mac_of "$left" "to$((j + 1))")" nud permanent
 	done

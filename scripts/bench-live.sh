@@ -73,6 +73,8 @@
 # count); 2 bad usage, 4 not root or a tool missing, 5 a run failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/veth-pair.sh
+. scripts/veth-pair.sh
 
 NSTRACE=${NSTRACE:-build/nstrace}
 NSTRACE_ALT=${NSTRACE_ALT:-}
@@ -154,25 +156,10 @@ setup() {
 		ip netns exec "$ns" sysctl -q -w net.ipv6.conf.default.disable_ipv6=1
 		ip -n "$ns" link set lo up
 	done
-	ip -n "$NS_TX" link add vtx type veth peer name vrx
-	ip -n "$NS_TX" link set vrx netns "$NS_RX"
-	ip -n "$NS_TX" addr add 10.198.0.1/24 dev vtx
-	ip -n "$NS_RX" addr add 10.198.0.2/24 dev vrx
-	ip -n "$NS_TX" link set vtx up
-	ip -n "$NS_RX" link set vrx up
-	# A static neighbour: no ARP exchange inside a measured run.
-	ip -n "$NS_TX" neigh replace 10.198.0.2 dev vtx \
-		lladdr "$(ip -n "$NS_RX" -br link show vrx | awk '{print $3}')" nud permanent
+	veth_pair "$NS_TX" vtx "$NS_RX" vrx 10.198.0
 	[ "$PAIRED" -eq 1 ] || return 0
 	# The untraced twin for -p, between the same two namespaces.
-	ip -n "$NS_TX" link add vtx2 type veth peer name vrx2
-	ip -n "$NS_TX" link set vrx2 netns "$NS_RX"
-	ip -n "$NS_TX" addr add 10.198.1.1/24 dev vtx2
-	ip -n "$NS_RX" addr add 10.198.1.2/24 dev vrx2
-	ip -n "$NS_TX" link set vtx2 up
-	ip -n "$NS_RX" link set vrx2 up
-	ip -n "$NS_TX" neigh replace 10.198.1.2 dev vtx2 \
-		lladdr "$(ip -n "$NS_RX" -br link show vrx2 | awk '{print $3}')" nud permanent
+	veth_pair "$NS_TX" vtx2 "$NS_RX" vrx2 10.198.1
 }
 
 # forget PID: a process we started has ended.

@@ -169,7 +169,7 @@ static const struct verdict_check *hooks_of(const char *text, struct ipt_snapsho
 					    struct verdict_checks *out)
 {
 	ck_assert_int_eq(ipt_parse(text, "neutron-openvswi-", s), 0);
-	ck_assert_int_eq(sg_hooks_check(s, PORT, "compute1", "", out), 0);
+	ck_assert_int_eq(sg_hooks_check(s, PORT, "tap1bbe7c60-42", "compute1", "", out), 0);
 	return out->n ? &out->items[out->n - 1] : NULL;
 }
 

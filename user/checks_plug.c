@@ -48,36 +48,40 @@ void check_qbr_ports(struct check_ctx *c)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct path_hop *h = &p->hops[i];
 		const struct link_info *qbr;
-		int ports[2] = { plug_port(p, i, -1), plug_port(p, i, 1) };
+		const char *ports[2], *off = NULL;
 		struct check_result *r;
 		struct sbuf sb;
-		const char *off = NULL;
-		int n = 0;
+		int n_ports = 0, n_off = 0;
 
 		if (h->role != ROLE_QBR || !chk_in_scope(c, i) ||
 		    !(qbr = topo_link(c->t, h->ns, h->dev)))
 			continue;
-		if (!(r = chk_new(c, CHK_QBR_PORTS, (int)i, "%s %s", h->netns, h->dev)))
+		for (int step = -1; step <= 1; step += 2) {
+			int k = plug_port(p, i, step);
+
+			if (k >= 0)
+				ports[n_ports++] = p->hops[k].dev;
+		}
+		if (!n_ports ||
+		    !(r = chk_new(c, CHK_QBR_PORTS, (int)i, "%s %s", h->netns, h->dev)))
 			continue;
 		chk_ns_cmd(r, c->t, h->ns, "ip link show master %s", h->dev);
 		sb_init(&sb, r->detail, sizeof(r->detail));
-		for (int k = 0; k < 2; k++)
-			if (ports[k] >= 0 &&
-			    not_enslaved(c->t, h->ns, p->hops[ports[k]].dev, qbr, &sb)) {
-				off = p->hops[ports[k]].dev;
-				n++;
+		for (int k = 0; k < n_ports; k++)
+			if (not_enslaved(c->t, h->ns, ports[k], qbr, &sb)) {
+				off = ports[k];
+				n_off++;
 			}
-		if (n) {
+		if (n_off) {
 			sb_printf(&sb, ": what it receives never crosses the bridge (os-vif "
 				       "enslaves both: ip link set %s master %s)",
-				  n == 1 ? off : "DEV", h->dev);
+				  n_off == 1 ? off : "DEV", h->dev);
 			r->status = CHECK_FAIL;
-		} else {
-			chk_detail(r, CHECK_PASS, "%s%s%s%s are ports of %s",
-				   ports[0] >= 0 ? p->hops[ports[0]].dev : "",
-				   ports[0] >= 0 && ports[1] >= 0 ? " and " : "",
-				   ports[1] >= 0 ? p->hops[ports[1]].dev : "",
-				   ports[0] < 0 && ports[1] < 0 ? "its ports" : "", h->dev);
+			continue;
 		}
+		for (int k = 0; k < n_ports; k++)
+			sb_printf(&sb, "%s%s", k ? " and " : "", ports[k]);
+		sb_printf(&sb, " are ports of %s", h->dev);
+		r->status = CHECK_PASS;
 	}
 }

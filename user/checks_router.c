@@ -250,6 +250,8 @@ void check_router_forwarding(struct check_ctx *c)
 	struct check_result *r;
 	struct sbuf sb;
 	const char *unknown;
+	char cmd[160];
+	size_t n;
 	int hop, qr, qg, err;
 
 	if (c->path->kind != PATH_L3 || c->path->router < 0 ||
@@ -264,16 +266,14 @@ void check_router_forwarding(struct check_ctx *c)
 	rt = &c->t->routers[c->path->router];
 	devs[0] = c->path->hops[qr].dev;
 	devs[1] = gateway_dev(c->t, rt);
+	n = devs[1] ? 2 : 1;
 	if (!(r = chk_new(c, CHK_ROUTER_FWD, hop, "IPv4 forwarding of router %s", rt->uuid)))
 		return;
-	if (devs[1])
-		chk_ns_cmd(r, c->t, rt->ns,
-			   "sysctl net.ipv4.ip_forward net.ipv4.conf.%s.forwarding "
-			   "net.ipv4.conf.%s.forwarding",
-			   devs[0], devs[1]);
-	else
-		chk_ns_cmd(r, c->t, rt->ns, "sysctl net.ipv4.ip_forward net.ipv4.conf.%s.forwarding",
-			   devs[0]);
+	sb_init(&sb, cmd, sizeof(cmd));
+	sb_printf(&sb, "sysctl net.ipv4.ip_forward");
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&sb, " net.ipv4.conf.%s.forwarding", devs[i]);
+	chk_ns_cmd(r, c->t, rt->ns, "%s", cmd);
 	if (!(rs = chk_router_state(c, &err))) {
 		chk_detail(r, CHECK_UNKNOWN, "cannot read qrouter-%s: %s", rt->uuid,
 			   read_error(err));
@@ -285,7 +285,7 @@ void check_router_forwarding(struct check_ctx *c)
 		return;
 	}
 	sb_init(&sb, r->detail, sizeof(r->detail));
-	if (forwarding_off(rs, devs, devs[1] ? 2 : 1, &sb, &unknown)) {
+	if (forwarding_off(rs, devs, n, &sb, &unknown)) {
 		sb_printf(&sb, ": the router drops what it should route (the kernel's reason "
 			       "IP_INADDRERRORS); the L3 agent sets net.ipv4.ip_forward = 1 in "
 			       "every router namespace");

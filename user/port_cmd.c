@@ -117,6 +117,7 @@ void sg_watch_start(struct sg_watch *w, const struct topology *t, const struct t
 	snprintf(w->ns_path, sizeof(w->ns_path), "%s", ns->ns.is_self ? "" : ns->ns.path);
 	ns_exec_prefix(&ns->ns, w->exec, sizeof(w->exec));
 	w->port_uuid = p->uuid;
+	w->tap = p->dev;
 	w->node = topo_node_name(t, p->node);
 	ipt_snapshot_read(w->ns_path, "neutron-openvswi-", &w->before);
 	w->known = true;
@@ -130,7 +131,7 @@ void sg_watch_checks(struct sg_watch *w, struct verdict_checks *checks)
 		return;
 	ipt_snapshot_read(w->ns_path, "neutron-openvswi-", &after);
 	if (sg_checks(&w->before, &after, w->port_uuid, w->node, w->exec, checks) ||
-	    sg_hooks_check(&after, w->port_uuid, w->node, w->exec, checks))
+	    sg_hooks_check(&after, w->port_uuid, w->tap, w->node, w->exec, checks))
 		log_warn("out of memory reading the security-group counters");
 	ipt_snapshot_free(&w->before);
 	w->before = after;

@@ -61,7 +61,7 @@ void port_cmd_filter_tun_key(const struct topology *t, const struct topo_port *p
 struct sg_watch {
 	char ns_path[PATH_MAX]; /* "" for nstrace's own namespace */
 	char exec[PATH_MAX + 32]; /* "ip netns exec NS " for commands */
-	const char *port_uuid, *node;
+	const char *port_uuid, *tap, *node;
 	bool known;
 	struct ipt_snapshot before;
 };

@@ -60,11 +60,11 @@ int sg_checks(const struct ipt_snapshot *before, const struct ipt_snapshot *afte
 	      struct verdict_checks *out);
 /*
  * One "sg-hooks" check: whether neutron-openvswi-FORWARD and -sg-chain
- * send the port's tap frames (physdev in and out) to its o and i chains;
- * nothing when the snapshot has no hybrid-driver FORWARD chain.  -ENOMEM
- * only.
+ * send the frames of the port's device tap (physdev in and out) to its o
+ * and i chains; nothing when the snapshot has no hybrid-driver FORWARD
+ * chain.  -ENOMEM only.
  */
-int sg_hooks_check(const struct ipt_snapshot *s, const char *port_uuid, const char *where,
-		   const char *exec_prefix, struct verdict_checks *out);
+int sg_hooks_check(const struct ipt_snapshot *s, const char *port_uuid, const char *tap,
+		   const char *where, const char *exec_prefix, struct verdict_checks *out);
 
 #endif

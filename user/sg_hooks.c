@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "neutron_names.h"
 #include "sbuf.h"
 #include "sg_counters.h"
 #include "str_copy.h"
@@ -45,11 +44,11 @@ static bool has_chain(const struct ipt_snapshot *s, const char *chain)
 	return false;
 }
 
-int sg_hooks_check(const struct ipt_snapshot *s, const char *port_uuid, const char *where,
-		   const char *exec_prefix, struct verdict_checks *out)
+int sg_hooks_check(const struct ipt_snapshot *s, const char *port_uuid, const char *tap,
+		   const char *where, const char *exec_prefix, struct verdict_checks *out)
 {
 	struct verdict_check c = { .status = CHECK_PASS };
-	char tap[32], in[48], out_match[48], o_chain[IPT_CHAIN_MAX + 8], i_chain[IPT_CHAIN_MAX + 8];
+	char in[48], out_match[48], o_chain[IPT_CHAIN_MAX + 8], i_chain[IPT_CHAIN_MAX + 8];
 	const struct {
 		const char *chain, *match, *target;
 	} jumps[] = {
@@ -63,7 +62,6 @@ int sg_hooks_check(const struct ipt_snapshot *s, const char *port_uuid, const ch
 	/* Another firewall driver, or no counters: nothing to say. */
 	if (s->err || !has_chain(s, SG_FORWARD))
 		return 0;
-	snprintf(tap, sizeof(tap), "tap%.*s", DEV_UUID_PREFIX_LEN, port_uuid);
 	snprintf(in, sizeof(in), "--physdev-in %s", tap);
 	snprintf(out_match, sizeof(out_match), "--physdev-out %s", tap);
 	sg_chain_name(o_chain, sizeof(o_chain), 'o', port_uuid);
