@@ -319,6 +319,9 @@ static const struct fault_case faults[] = {
 	  NULL, "dnsmasq", NULL, "stayed silent" },
 	{ "host-entry-missing", NULL, "reply-never-sent", "DISCOVER", P_DHCP_PORT, P_NONE, NULL,
 	  "host-entry", "mac", "stayed silent" },
+	/* The entry is there, with an address dnsmasq has no range for. */
+	{ "host-entry-wrong-ip", NULL, "reply-never-sent", "DISCOVER", P_DHCP_PORT, P_NONE, NULL,
+	  "host-entry", "mac", "stayed silent" },
 	{ "dhcp-port-ip-missing", NULL, "reply-never-sent", "DISCOVER", P_DHCP_PORT, P_NONE, NULL,
 	  "dhcp-port-ip", NULL, "stayed silent" },
 	{ "dhcp-port-down", NULL, "dropped", "DISCOVER", P_DHCP_PORT, P_NONE, "DEV_READY",
@@ -326,8 +329,9 @@ static const struct fault_case faults[] = {
 	/* The internal port goes with its OVS port: the path ends before it. */
 	{ "dhcp-port-unplugged", NULL, "lost", "DISCOVER", P_NONE, P_NONE, NULL, "dhcp-port-ip",
 	  NULL, "whose port is missing" },
-	{ "brtun-flow-missing", NULL, "lost", "OFFER", P_NODE_UNDERLAY, P_QVO, NULL, NULL, NULL,
-	  "br-tun -> br-int flows" },
+	/* ovs-vswitchd's own trace names the table that drops it. */
+	{ "brtun-flow-missing", NULL, "lost", "OFFER", P_NODE_UNDERLAY, P_QVO, NULL, "ovs-trace",
+	  "node", "br-tun -> br-int flows" },
 	{ "underlay-down", "node", "lost", "DISCOVER", P_QVO, P_NODE_UNDERLAY, NULL,
 	  "device-up", "underlay_device", "br-int -> br-tun flows" },
 	{ "wrong-vlan-tag", NULL, "lost", "DISCOVER", P_QVO, P_NODE_UNDERLAY, NULL, "local-vlan",
@@ -344,6 +348,10 @@ static const struct fault_case faults[] = {
 	 * path cannot be found, and is named as missing. */
 	{ "tunnel-ip-missing", "node", "lost", "DISCOVER", P_QVO, P_NONE, NULL, "device-up",
 	  "node_namespace", "the underlay device (missing)" },
+	/* Everything of the DHCP agent is fine; its namespace's INPUT chain
+	 * drops the request, and filter-drops names the rule. */
+	{ "dhcp-ns-filter-drop", NULL, "dropped", "DISCOVER", P_DHCP_PORT, P_NONE,
+	  "NETFILTER_DROP", "filter-drops", "dhcp_namespace", "filter-drops check" },
 };
 
 /* The same faults where a lab that plugs the agents' ports through veth
@@ -417,6 +425,8 @@ static const char *check_subject(const char *what, json_t *vm)
 		return jstr(json_object_get(vm, "security_group"), what);
 	if (!strcmp(what, "dhcp_device"))
 		return jstr(json_object_get(net_of(vm), "dhcp"), "device");
+	if (!strcmp(what, "dhcp_namespace"))
+		return jstr(json_object_get(net_of(vm), "dhcp"), "namespace");
 	if (!strcmp(what, "dhcp_ovs_device"))
 		return jstr(json_object_get(net_of(vm), "dhcp"), "ovs_device");
 	if (!strcmp(what, "underlay_device"))

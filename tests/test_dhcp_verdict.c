@@ -423,6 +423,11 @@ START_TEST(test_brtun_flow_missing)
 	ck_assert_ptr_nonnull(strstr(v->command, "ofproto/trace br-tun 'in_port=gre-"));
 	ck_assert_ptr_nonnull(strstr(v->command, "tun_id=0x65"));
 	ck_assert_ptr_nonnull(strstr(v->command, "udp_src=67,udp_dst=68"));
+	/* What the ovs-trace check asks ovs-vswitchd: from br-tun to br-int. */
+	ck_assert_str_eq(v->trace.bridge, "br-tun");
+	ck_assert_str_eq(v->trace.reach, "br-int");
+	ck_assert_int_eq(v->trace.node, rig->path.hops[eth1].node);
+	ck_assert_ptr_nonnull(strstr(v->trace.flow, "in_port=gre-"));
 	ck_assert_uint_le(v->check_first, (size_t)qvo);
 	ck_assert_uint_ge(v->check_last, (size_t)eth1);
 }
@@ -443,6 +448,8 @@ START_TEST(test_lost_in_br_int)
 	assert_place(&v->next, ROLE_UNDERLAY, 0);
 	ck_assert_ptr_nonnull(strstr(v->between, "br-int -> br-tun flows on node"));
 	ck_assert_ptr_nonnull(strstr(v->command, "ofproto/trace br-int 'in_port=qvo"));
+	ck_assert_str_eq(v->trace.bridge, "br-int");
+	ck_assert_str_eq(v->trace.reach, "br-tun");
 	ck_assert_uint_eq(v->check_first, (size_t)qvo);
 	ck_assert_uint_eq(v->check_last, (size_t)eth1);
 }

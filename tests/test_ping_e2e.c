@@ -444,7 +444,8 @@ static void assert_latency_row(const struct run *r, const char *leg, const char 
 }
 
 /* A failed check of this name whose subject holds needle (NULL: any). */
-static void assert_failed_check(json_t *v, const char *name, const char *needle)
+/* The failed check, for its detail. */
+static json_t *assert_failed_check(json_t *v, const char *name, const char *needle)
 {
 	json_t *c;
 	size_t i;
@@ -452,9 +453,10 @@ static void assert_failed_check(json_t *v, const char *name, const char *needle)
 	json_array_foreach(json_object_get(v, "checks"), i, c)
 		if (!strcmp(jstr(c, "check"), name) && !strcmp(jstr(c, "status"), "fail") &&
 		    (!needle || strstr(jstr(c, "subject"), needle)))
-			return;
+			return c;
 	ck_abort_msg("no failed %s check on %s: %s", name, needle ? needle : "anything",
 		     json_dumps(json_object_get(v, "checks"), JSON_COMPACT));
+	return NULL;
 }
 
 static void assert_reason_has(json_t *v, const char *needle)
@@ -919,6 +921,18 @@ START_TEST(test_snat_missing)
 }
 END_TEST
 
+/* Every echo dropped in the router rt at its device dev, for the kernel's
+ * reason; the first faulty verdict. */
+static json_t *assert_router_drop(struct run *r, json_t *rt, const char *dev, const char *reason)
+{
+	json_t *v = assert_all_faulty(r, "dropped", COUNT);
+
+	ck_assert_str_eq(place(v, "where", "device"), dev);
+	ck_assert_str_eq(place(v, "where", "netns"), jstr(rt, "namespace"));
+	ck_assert_str_eq(jstr(json_object_get(v, "drop"), "reason_name"), reason);
+	return v;
+}
+
 /* a1's router does not forward: its echoes die where they enter the
  * router, at qr- going out, at qg- coming in to the floating IP. */
 static void router_no_forwarding(void)
@@ -930,19 +944,13 @@ static void router_no_forwarding(void)
 
 	run_passive(&r, "a1", NULL, "external " COUNT_STR, &ping_rc);
 	ck_assert_int_ne(ping_rc, 0);
-	v = assert_all_faulty(&r, "dropped", COUNT);
-	ck_assert_str_eq(place(v, "where", "device"), qr_dev(vm));
-	ck_assert_str_eq(place(v, "where", "netns"), jstr(rt, "namespace"));
-	ck_assert_str_eq(jstr(json_object_get(v, "drop"), "reason_name"), "IP_INADDRERRORS");
+	v = assert_router_drop(&r, rt, qr_dev(vm), "IP_INADDRERRORS");
 	assert_failed_check(v, "router-forwarding", jstr(rt, "uuid"));
 	assert_reason_has(v, "forwarding");
 	run_free(&r);
 
 	run_active(&r, "a1", "external", ext);
-	v = assert_all_faulty(&r, "dropped", COUNT);
-	ck_assert_str_eq(place(v, "where", "device"), qg_dev(vm));
-	ck_assert_str_eq(place(v, "where", "netns"), jstr(rt, "namespace"));
-	ck_assert_str_eq(jstr(json_object_get(v, "drop"), "reason_name"), "IP_INADDRERRORS");
+	v = assert_router_drop(&r, rt, qg_dev(vm), "IP_INADDRERRORS");
 	assert_failed_check(v, "router-forwarding", jstr(rt, "uuid"));
 	run_free(&r);
 }
@@ -951,6 +959,40 @@ START_TEST(test_router_no_forwarding)
 {
 	REQUIRE_ROOT();
 	with_fault("router-no-forwarding", "a1", router_no_forwarding);
+}
+END_TEST
+
+/* A filter rule in a1's router drops what a1 sends out through qg-: its
+ * echoes to the outside die entering the router, and so do its replies to
+ * the outside's echoes to its floating IP; filter-drops names the rule. */
+static void router_filter_drop(void)
+{
+	json_t *vm = vm_info("a1"), *rt = router_of(vm), *v, *c;
+	const char *ext = jstr(json_object_get(info, "external"), "namespace");
+	int ping_rc;
+	struct run r;
+
+	run_passive(&r, "a1", NULL, "external " COUNT_STR, &ping_rc);
+	ck_assert_int_ne(ping_rc, 0);
+	v = assert_router_drop(&r, rt, qr_dev(vm), "NETFILTER_DROP");
+	c = assert_failed_check(v, "filter-drops", jstr(rt, "namespace"));
+	ck_assert_msg(strstr(jstr(c, "detail"), jstr(vm, "ip")) &&
+			      strstr(jstr(c, "detail"), "-j DROP"),
+		      "filter-drops does not name the rule: %s", jstr(c, "detail"));
+	assert_reason_has(v, "filter-drops");
+	run_free(&r);
+
+	run_active(&r, "a1", "external", ext);
+	v = assert_router_drop(&r, rt, qr_dev(vm), "NETFILTER_DROP");
+	assert_reason_has(v, "the echo reply");
+	assert_failed_check(v, "filter-drops", jstr(rt, "namespace"));
+	run_free(&r);
+}
+
+START_TEST(test_router_filter_drop)
+{
+	REQUIRE_ROOT();
+	with_fault("router-filter-drop", "a1", router_filter_drop);
 }
 END_TEST
 
@@ -1047,6 +1089,32 @@ START_TEST(test_underlay_down)
 {
 	REQUIRE_ROOT();
 	with_fault("underlay-down", jstr(vm_info("a1"), "node"), underlay_down);
+}
+END_TEST
+
+/* br-tun on a1's node lost the flow that takes a1's network's tunnel key
+ * in: the gateway's ARP answer arrives on the node's data NIC and never
+ * reaches qvo; ovs-vswitchd's own trace names the table that drops it. */
+static void brtun_flow_missing(void)
+{
+	json_t *vm = vm_info("a1"), *node = node_of(vm), *v, *c;
+	struct run r;
+
+	v = gateway_arp_unanswered(&r, vm, "vm a1 ping gateway " COUNT_STR);
+	ck_assert_str_eq(place(v, "where", "device"), jstr(node, "underlay_device"));
+	ck_assert_str_eq(place(v, "where", "netns"), jstr(node, "namespace"));
+	ck_assert_str_eq(place(v, "next", "device"), jstr(vm, "qvo"));
+	c = assert_failed_check(v, "ovs-trace", jstr(vm, "node"));
+	ck_assert_msg(strstr(jstr(c, "detail"), "drop it, last in br-tun table"),
+		      "ovs-trace does not name br-tun's table: %s", jstr(c, "detail"));
+	ck_assert_ptr_nonnull(strstr(jstr(c, "command"), "ofproto/trace br-tun 'in_port="));
+	run_free(&r);
+}
+
+START_TEST(test_brtun_flow_missing)
+{
+	REQUIRE_ROOT();
+	with_fault("brtun-flow-missing", "a1", brtun_flow_missing);
 }
 END_TEST
 
@@ -1149,6 +1217,8 @@ NSTRACE_SUITE(ping_e2e)
 	tcase_add_test(tc, test_router_gateway_missing);
 	tcase_add_test(tc, test_snat_missing);
 	tcase_add_test(tc, test_router_no_forwarding);
+	tcase_add_test(tc, test_router_filter_drop);
+	tcase_add_test(tc, test_brtun_flow_missing);
 	tcase_add_test(tc, test_fip_dnat_missing);
 	tcase_add_test(tc, test_router_interface_missing);
 	tcase_add_test(tc, test_underlay_down);

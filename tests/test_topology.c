@@ -13,6 +13,7 @@
 #include "fixture_topology.h"
 #include "path_checks.h"
 #include "path_plan.h"
+#include "str_copy.h"
 #include "testlib.h"
 
 static json_t *manifest;
@@ -381,6 +382,7 @@ enum fixture_fault {
 	FF_DNSMASQ_WRONG_IFACE,
 	FF_DHCP_PORT_UNPLUGGED,
 	FF_HOST_ENTRY_MISSING,
+	FF_HOST_ENTRY_WRONG_IP,
 	FF_UNDERLAY_DOWN,
 	FF_UNDERLAY_MTU,
 	FF_WRONG_VLAN,
@@ -396,6 +398,7 @@ static const unsigned int fault_expect[FF__COUNT] = {
 	[FF_DNSMASQ_WRONG_IFACE] = CHK_BIT(CHK_DNSMASQ),
 	[FF_DHCP_PORT_UNPLUGGED] = CHK_BIT(CHK_VLAN),
 	[FF_HOST_ENTRY_MISSING] = CHK_BIT(CHK_HOST_ENTRY),
+	[FF_HOST_ENTRY_WRONG_IP] = CHK_BIT(CHK_HOST_ENTRY),
 	[FF_UNDERLAY_DOWN] = CHK_BIT(CHK_DEVICE_UP),
 	[FF_UNDERLAY_MTU] = CHK_BIT(CHK_MTU),
 	[FF_WRONG_VLAN] = CHK_BIT(CHK_VLAN),
@@ -459,6 +462,13 @@ START_TEST(test_faults_fail_their_check)
 					t.dhcp.nets[i].hosts[h].mac[5] !=
 						(unsigned char)strtoul(jstr(vm, "mac") + 15, NULL,
 								       16);
+		break;
+	case FF_HOST_ENTRY_WRONG_IP:
+		/* the entry is there, its address in no subnet dnsmasq serves */
+		for (size_t i = 0; i < t.dhcp.n; i++)
+			for (size_t h = 0; h < t.dhcp.nets[i].n_hosts; h++)
+				if (!strcmp(t.dhcp.nets[i].hosts[h].ip, jstr(vm, "ip")))
+					STR_COPY(t.dhcp.nets[i].hosts[h].ip, "198.18.0.40");
 		break;
 	case FF_UNDERLAY_DOWN:
 		fixture_link(&t, jstr(vm, "node_namespace"), "eth1")->flags = 0;

@@ -161,6 +161,27 @@ static const struct dhcp_net *net_state(struct check_ctx *c, struct check_result
 	return NULL;
 }
 
+/* ip lies in no --dhcp-range of the running dnsmasq (when its ranges say
+ * so: a subnet mask or an end address): it has no subnet to give ip from. */
+static bool outside_ranges(const struct topo_network *net, const char *ip)
+{
+	int family = strchr(ip, ':') ? AF_INET6 : AF_INET;
+	bool any = false;
+
+	if (!net->dnsmasq_pid)
+		return false;
+	for (size_t i = 0; i < net->dnsmasq.n_ranges; i++) {
+		const struct dnsmasq_range *r = &net->dnsmasq.ranges[i];
+
+		if (r->family != family)
+			continue;
+		if ((r->prefixlen < 0 && !r->has_end) || dnsmasq_range_covers(r, ip, -1))
+			return false;
+		any = true;
+	}
+	return any;
+}
+
 void check_host_entry(struct check_ctx *c)
 {
 	int a;
@@ -169,6 +190,7 @@ void check_host_entry(struct check_ctx *c)
 	struct check_result *r;
 	unsigned char mac[6];
 	char ips[160] = "";
+	bool all_outside = true;
 	int line = 0;
 
 	if (!net || !(r = chk_new(c, CHK_HOST_ENTRY, a, "host entry of %s", c->port->mac)))
@@ -191,9 +213,11 @@ void check_host_entry(struct check_ctx *c)
 			continue;
 		if (!line)
 			line = h->line;
-		if (h->family)
-			snprintf(ips + strlen(ips), sizeof(ips) - strlen(ips), "%s%s",
-				 ips[0] ? ", " : "", h->ip);
+		if (!h->family)
+			continue;
+		snprintf(ips + strlen(ips), sizeof(ips) - strlen(ips), "%s%s", ips[0] ? ", " : "",
+			 h->ip);
+		all_outside &= outside_ranges(net, h->ip);
 	}
 	if (!line)
 		chk_detail(r, CHECK_FAIL,
@@ -203,6 +227,11 @@ void check_host_entry(struct check_ctx *c)
 	else if (!ips[0])
 		chk_detail(r, CHECK_FAIL, "%s is in %s/host (line %d) without an address",
 			   c->port->mac, st->dir, line);
+	else if (all_outside)
+		chk_detail(r, CHECK_FAIL,
+			   "%s -> %s (%s/host line %d), outside every --dhcp-range of dnsmasq "
+			   "(%s): it has no subnet to give that address from and stays silent",
+			   c->port->mac, ips, st->dir, line, net->dnsmasq.ranges[0].text);
 	else
 		chk_detail(r, CHECK_PASS, "%s -> %s (%s/host line %d)", c->port->mac, ips, st->dir,
 			   line);

@@ -16,6 +16,7 @@
 #include "filter_args.h"
 #include "log.h"
 #include "names.h"
+#include "ovs_trace.h"
 #include "path_checks.h"
 #include "port_cmd.h"
 #include "port_lookup.h"
@@ -44,7 +45,8 @@ struct dhcp_run {
 	struct dhcp_analyser an;
 	__u64 mono_to_wall_ns;
 	bool color;
-	/* The port's security-group counters, at the start and per verdict. */
+	/* The firewall counters (its security group, the agents' namespaces),
+	 * at the start and per verdict. */
 	struct sg_watch sg;
 	size_t faults;
 	bool output_closed;
@@ -169,6 +171,8 @@ static void print_verdict(struct dhcp_run *r, const struct dhcp_txn *x, const st
 	if (path_checks_run(r->t, r->path, CHK_DHCP_SET, v->check_first, v->check_last, &cr) ||
 	    verdict_checks_add_path(&checks, &cr))
 		log_warn("out of memory running the checks");
+	if (ovs_trace_check(r->t, &v->trace, &checks))
+		log_warn("out of memory tracing the OVS flows");
 	sg_watch_checks(&r->sg, &checks);
 	if (r->o->pc.json) {
 		verdict_print_json(stdout, v, &checks, verdict_extra(x));
@@ -299,7 +303,7 @@ static int trace(struct dhcp_run *r, struct port_path *path)
 
 	if (build_filter(r->t, r->port, &to.filter))
 		return NST_EXIT_USAGE;
-	sg_watch_start(&r->sg, r->t, r->port);
+	sg_watch_start(&r->sg, r->t, r->port, r->path);
 	r->s = &s;
 	err = trace_session_start(&s, &to, msg, sizeof(msg));
 	if (err) {

@@ -71,8 +71,8 @@ static void usage(FILE *out)
 		"answered for a floating IP with no DNAT?); arp-unanswered.  Each fault\n"
 		"comes with the runbook checks around its place (router namespace, qr-/qg-\n"
 		"addresses, default route, IPv4 forwarding, SNAT and floating-IP rules and\n"
-		"the NAT and security-group counters that rose, MTUs), each with the\n"
-		"command to see it yourself.\n"
+		"the NAT and security-group counters that rose, the drops of the router's\n"
+		"filter table, MTUs), each with the command to see it yourself.\n"
 		"\n"
 		"  PORT              the VM's port UUID, or a prefix of at least 8 characters\n"
 		"  DST               passive: an IPv4 destination the VM pings (default: any)\n"
@@ -340,7 +340,7 @@ static int trace(struct ping_run *r, const char *peer_ip)
 
 	if (ping_build_filter(r, peer_ip, &to.filter))
 		return NST_EXIT_USAGE;
-	sg_watch_start(&r->sg, r->t, r->port);
+	sg_watch_start(&r->sg, r->t, r->port, r->path);
 	if (r->path->router >= 0) {
 		const struct topo_ns *ns = &r->t->ns[r->t->routers[r->path->router].ns];
 

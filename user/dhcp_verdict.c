@@ -158,6 +158,9 @@ static void no_answer(const struct dhcp_analyser *a, const struct dhcp_txn *x,
 		if (name && (!strcmp(name, "NO_SOCKET") || !strcmp(name, "NOT_SPECIFIED")))
 			sb_printf(sb, ": nothing listens on UDP port 67 there, the DHCP server "
 				      "(dnsmasq) is not running");
+		else if (name && !strcmp(name, "NETFILTER_DROP"))
+			sb_printf(sb, ": an iptables (or nftables) rule in that namespace dropped "
+				      "it before dnsmasq saw it; see the filter-drops check");
 		return;
 	}
 	if (server_port_missing(a, req, v, sb))
@@ -276,6 +279,11 @@ void dhcp_verdict_none(const struct dhcp_analyser *a, struct verdict *v)
 			v->check_last = (size_t)a->out.pts[k].hop;
 	sb_printf(&sb, "no DHCP message of the port crossed any of the %zu probe points: the VM "
 		       "is not sending. On its console: is the DHCP client running (`sudo dhclient "
-		       "eth0`, `sudo udhcpc -i eth0`), is eth0 up?",
+		       "eth0`, `sudo udhcpc -i eth0`), is eth0 up",
 		  a->out.n);
+	if (a->t && a->path->port >= 0 && (size_t)a->path->port < a->t->n_ports &&
+	    a->t->ports[a->path->port].mac[0])
+		sb_printf(&sb, ", with the port's MAC %s (nstrace follows that MAC only)",
+			  a->t->ports[a->path->port].mac);
+	sb_printf(&sb, "?");
 }

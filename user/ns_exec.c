@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -13,7 +14,7 @@
 #define EXIT_NO_NS 126
 #define EXIT_NO_EXEC 127
 
-static void child(const char *ns_path, char *const argv[], int out_fd)
+static void child(const char *ns_path, char *const argv[], int out_fd, bool with_stderr)
 {
 	sigset_t none;
 	int fd;
@@ -31,11 +32,18 @@ static void child(const char *ns_path, char *const argv[], int out_fd)
 		dup2(fd, STDERR_FILENO);
 	}
 	dup2(out_fd, STDOUT_FILENO);
+	if (with_stderr)
+		dup2(out_fd, STDERR_FILENO);
 	execvp(argv[0], argv);
 	_exit(EXIT_NO_EXEC);
 }
 
 int ns_exec_capture(const char *ns_path, char *const argv[], char **out)
+{
+	return ns_exec_capture_all(ns_path, argv, false, out);
+}
+
+int ns_exec_capture_all(const char *ns_path, char *const argv[], bool with_stderr, char **out)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap);
@@ -59,7 +67,7 @@ int ns_exec_capture(const char *ns_path, char *const argv[], char **out)
 		return err;
 	}
 	if (pid == 0)
-		child(ns_path, argv, pipefd[1]);
+		child(ns_path, argv, pipefd[1], with_stderr);
 	close(pipefd[1]);
 	for (;;) {
 		ssize_t n;

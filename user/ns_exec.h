@@ -8,6 +8,7 @@
 #ifndef NSTRACE_NS_EXEC_H
 #define NSTRACE_NS_EXEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -17,5 +18,8 @@
  * could not run (-ENOENT: no such program).
  */
 int ns_exec_capture(const char *ns_path, char *const argv[], char **out);
+/* The same, with its standard error too when with_stderr (what a tool
+ * says when it fails). */
+int ns_exec_capture_all(const char *ns_path, char *const argv[], bool with_stderr, char **out);
 
 #endif

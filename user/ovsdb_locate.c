@@ -25,41 +25,6 @@ size_t ovsdb_server_sockets(const struct proc_entry *p, const char **paths, size
 	return n;
 }
 
-static bool is_socket(const char *path, struct stat *st)
-{
-	return !stat(path, st) && S_ISSOCK(st->st_mode);
-}
-
-/*
- * The path as nstrace can reach it: relative paths are relative to the
- * server's cwd; a server in another mount namespace (a container) is
- * reached through /proc/PID/root.
- */
-static bool resolve_server_path(const char *proc_root, pid_t pid, const char *path, char *out,
-				size_t len, struct stat *st)
-{
-	char cwd[PATH_MAX], link[PATH_MAX];
-	ssize_t n;
-
-	if (path[0] != '/') {
-		snprintf(link, sizeof(link), "%s/%d/cwd", proc_root, (int)pid);
-		n = readlink(link, cwd, sizeof(cwd) - 1);
-		if (n <= 0)
-			return false;
-		cwd[n] = '\0';
-		if ((size_t)snprintf(out, len, "%s/%s", cwd, path) >= len)
-			return false;
-	} else {
-		snprintf(out, len, "%s", path);
-	}
-	if (is_socket(out, st))
-		return true;
-	snprintf(link, sizeof(link), "%s", out);
-	if ((size_t)snprintf(out, len, "%s/%d/root%s", proc_root, (int)pid, link) >= len)
-		return false;
-	return is_socket(out, st);
-}
-
 static int add_endpoint(struct ovsdb_endpoints *out, const struct ovsdb_endpoint *e)
 {
 	struct ovsdb_endpoint *items = realloc(out->items, (out->n + 1) * sizeof(*items));
@@ -104,7 +69,7 @@ static void find_server(const char *proc_root, const struct proc_list *procs,
 			char path[PATH_MAX];
 			struct stat pst;
 
-			if (resolve_server_path(proc_root, p->pid, paths[k], path, sizeof(path),
+			if (proc_socket_path(proc_root, p->pid, paths[k], path, sizeof(path),
 						&pst) &&
 			    pst.st_dev == st->st_dev && pst.st_ino == st->st_ino) {
 				e->pid = p->pid;
@@ -129,7 +94,7 @@ int ovsdb_locate(const char *proc_root, const struct proc_list *procs,
 
 		snprintf(e.path, sizeof(e.path), "%s", cli_paths[i]);
 		/* A missing path is kept: the caller reports it as unreachable. */
-		if (is_socket(e.path, &st)) {
+		if (path_is_socket(e.path, &st)) {
 			if (seen_before(seen, &n_seen, 256, &st))
 				continue;
 			find_server(proc_root, procs, &st, &e);
@@ -151,7 +116,7 @@ int ovsdb_locate(const char *proc_root, const struct proc_list *procs,
 						    .ns_dev = p->ns_dev, .ns_ino = p->ns_ino };
 			struct stat st;
 
-			if (!resolve_server_path(proc_root, p->pid, paths[k], e.path,
+			if (!proc_socket_path(proc_root, p->pid, paths[k], e.path,
 						 sizeof(e.path), &st) ||
 			    seen_before(seen, &n_seen, 256, &st))
 				continue;
@@ -164,7 +129,7 @@ int ovsdb_locate(const char *proc_root, const struct proc_list *procs,
 		struct stat st;
 
 		snprintf(e.path, sizeof(e.path), "%s", OVSDB_DEFAULT_SOCK);
-		if (is_socket(e.path, &st))
+		if (path_is_socket(e.path, &st))
 			find_server(proc_root, procs, &st, &e);
 		err = add_endpoint(out, &e);
 	}

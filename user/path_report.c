@@ -80,6 +80,10 @@ void path_sources_text(FILE *out, const struct topology *t)
 			node->name, ovsdb_source_text(node->endpoint.source),
 			node->ovsdb_ok ? "" : ": not read: ",
 			node->ovsdb_ok ? "" : node->ovsdb_error);
+		fprintf(out, "  ovs-vswitchd control socket: %s (node %s)\n",
+			node->vswitchd_ctl[0] ? node->vswitchd_ctl :
+						"none found (ofproto/trace cannot be asked)",
+			node->name);
 	}
 	fprintf(out, "  DHCP state directory: %s (%s), %zu network(s)\n", t->dhcp.dir,
 		state_dir_source_text(t->dhcp.source), t->dhcp.n);
@@ -93,11 +97,15 @@ json_t *path_sources_json(const struct topology *t)
 		const struct topo_node *node = &t->nodes[n];
 
 		json_array_append_new(ovsdb,
-				      json_pack("{s:s, s:s, s:s, s:b, s:s?}", "socket",
+				      json_pack("{s:s, s:s, s:s, s:b, s:s?, s:o}", "socket",
 						node->endpoint.path, "node", node->name, "source",
 						ovsdb_source_text(node->endpoint.source), "ok",
 						node->ovsdb_ok, "error",
-						node->ovsdb_ok ? NULL : node->ovsdb_error));
+						node->ovsdb_ok ? NULL : node->ovsdb_error,
+						"vswitchd_ctl",
+						node->vswitchd_ctl[0] ?
+							json_string(node->vswitchd_ctl) :
+							json_null()));
 	}
 	return json_pack("{s:I, s:o, s:{s:s, s:s, s:I}}", "namespaces", (json_int_t)t->n_ns,
 			 "ovsdb", ovsdb, "state_dir", "path", t->dhcp.dir, "source",

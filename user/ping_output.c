@@ -8,6 +8,7 @@
 #include "json_line.h"
 #include "log.h"
 #include "names.h"
+#include "ovs_trace.h"
 #include "path_checks.h"
 #include "render_parts.h"
 #include "str_copy.h"
@@ -133,6 +134,8 @@ void ping_print_verdict(struct ping_run *r, const struct ping_echo *e, const str
 				    &cr) ||
 		    verdict_checks_add_path(&checks, &cr))
 			log_warn("out of memory running the checks");
+		if (ovs_trace_check(r->t, &v->trace, &checks))
+			log_warn("out of memory tracing the OVS flows");
 		sg_watch_checks(&r->sg, &checks);
 		/* NAT happens on qg-: only for echoes that go through it. */
 		if (path_find_role(view, ROLE_QG) >= 0)

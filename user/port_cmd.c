@@ -106,11 +106,13 @@ void port_cmd_filter_tun_key(const struct topology *t, const struct topo_port *p
 			 seg, p->uuid, msg);
 }
 
-void sg_watch_start(struct sg_watch *w, const struct topology *t, const struct topo_port *p)
+void sg_watch_start(struct sg_watch *w, const struct topology *t, const struct topo_port *p,
+		    const struct port_path *path)
 {
 	const struct topo_ns *ns;
 
 	memset(w, 0, sizeof(*w));
+	filter_watch_start(&w->agents, t, path);
 	if (p->node < 0 || !p->hybrid || t->nodes[p->node].ns < 0)
 		return;
 	ns = &t->ns[t->nodes[p->node].ns];
@@ -127,14 +129,15 @@ void sg_watch_checks(struct sg_watch *w, struct verdict_checks *checks)
 {
 	struct ipt_snapshot after;
 
-	if (!w->known)
-		return;
-	ipt_snapshot_read(w->ns_path, "neutron-openvswi-", &after);
-	if (sg_checks(&w->before, &after, w->port_uuid, w->node, w->exec, checks) ||
-	    sg_hooks_check(&after, w->port_uuid, w->tap, w->node, w->exec, checks))
-		log_warn("out of memory reading the security-group counters");
-	ipt_snapshot_free(&w->before);
-	w->before = after;
+	if (w->known) {
+		ipt_snapshot_read(w->ns_path, "neutron-openvswi-", &after);
+		if (sg_checks(&w->before, &after, w->port_uuid, w->node, w->exec, checks) ||
+		    sg_hooks_check(&after, w->port_uuid, w->tap, w->node, w->exec, checks))
+			log_warn("out of memory reading the security-group counters");
+		ipt_snapshot_free(&w->before);
+		w->before = after;
+	}
+	filter_watch_checks(&w->agents, checks);
 }
 
 void sg_watch_free(struct sg_watch *w)
@@ -142,4 +145,5 @@ void sg_watch_free(struct sg_watch *w)
 	if (w->known)
 		ipt_snapshot_free(&w->before);
 	w->known = false;
+	filter_watch_free(&w->agents);
 }

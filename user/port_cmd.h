@@ -3,8 +3,9 @@
  * What the commands that trace one port (`nstrace dhcp`, `nstrace ping`)
  * share: the options that say where the host's facts are (--ovsdb,
  * --state-dir) and how to attach (--attach), the way from the PORT the
- * user gave to a VM port of a discovered model, and the port's
- * security-group counters read before and after each verdict.
+ * user gave to a VM port of a discovered model, and the firewall counters
+ * (the port's security group, the agents' namespaces) read before and
+ * after each verdict.
  */
 #ifndef NSTRACE_PORT_CMD_H
 #define NSTRACE_PORT_CMD_H
@@ -14,6 +15,7 @@
 #include <stdbool.h>
 
 #include "attach.h"
+#include "filter_drops.h"
 #include "nstrace_event.h"
 #include "sg_counters.h"
 #include "topology.h"
@@ -57,19 +59,23 @@ int port_cmd_find(struct port_cmd_opts *o, const char *query, const char *cmd, b
 void port_cmd_filter_tun_key(const struct topology *t, const struct topo_port *p,
 			     struct nstrace_filter *f);
 
-/* The port's security-group chains in its node's namespace. */
+/* The firewall's evidence around a trace: the port's security-group
+ * chains in its node's namespace, and the filter tables of the agents'
+ * namespaces on its path. */
 struct sg_watch {
 	char ns_path[PATH_MAX]; /* "" for nstrace's own namespace */
 	char exec[PATH_MAX + 32]; /* "ip netns exec NS " for commands */
 	const char *port_uuid, *tap, *node;
-	bool known;
+	bool known; /* the port has a hybrid plug: its chains were read */
 	struct ipt_snapshot before;
+	struct filter_watch agents;
 };
 
-/* Read the counters now (nothing when the port has no hybrid plug). */
-void sg_watch_start(struct sg_watch *w, const struct topology *t, const struct topo_port *p);
-/* The chains whose counters rose since the last read, as checks; the next
- * call counts from here. */
+/* Read the counters now. */
+void sg_watch_start(struct sg_watch *w, const struct topology *t, const struct topo_port *p,
+		    const struct port_path *path);
+/* The chains whose counters rose since the last read, and the agents'
+ * drops, as checks; the next call counts from here. */
 void sg_watch_checks(struct sg_watch *w, struct verdict_checks *checks);
 void sg_watch_free(struct sg_watch *w);
 

@@ -219,3 +219,33 @@ const char *proc_option(const struct proc_entry *p, const char *name, int nth)
 	}
 	return NULL;
 }
+
+bool path_is_socket(const char *path, struct stat *st)
+{
+	return !stat(path, st) && S_ISSOCK(st->st_mode);
+}
+
+bool proc_socket_path(const char *proc_root, pid_t pid, const char *path, char *out, size_t len,
+		      struct stat *st)
+{
+	char cwd[PATH_MAX], link[PATH_MAX];
+	ssize_t n;
+
+	if (path[0] != '/') {
+		snprintf(link, sizeof(link), "%s/%d/cwd", proc_root, (int)pid);
+		n = readlink(link, cwd, sizeof(cwd) - 1);
+		if (n <= 0)
+			return false;
+		cwd[n] = '\0';
+		if ((size_t)snprintf(out, len, "%s/%s", cwd, path) >= len)
+			return false;
+	} else {
+		snprintf(out, len, "%s", path);
+	}
+	if (path_is_socket(out, st))
+		return true;
+	snprintf(link, sizeof(link), "%s", out);
+	if ((size_t)snprintf(out, len, "%s/%d/root%s", proc_root, (int)pid, link) >= len)
+		return false;
+	return path_is_socket(out, st);
+}

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct proc_entry {
@@ -40,5 +41,16 @@ bool proc_is(const struct proc_entry *p, const char *program);
  * occurrence (0 = first).  NULL when absent.
  */
 const char *proc_option(const struct proc_entry *p, const char *name, int nth);
+
+/* path is a unix socket (its stat in *st). */
+bool path_is_socket(const char *path, struct stat *st);
+/*
+ * A unix socket path as process pid named it, as nstrace can reach it:
+ * a relative path is relative to the process's cwd; a process in another
+ * mount namespace (a container) is reached through /proc/PID/root.  False
+ * when no socket is there.
+ */
+bool proc_socket_path(const char *proc_root, pid_t pid, const char *path, char *out, size_t len,
+		      struct stat *st);
 
 #endif

@@ -9,41 +9,12 @@
 #ifndef NSTRACE_SG_COUNTERS_H
 #define NSTRACE_SG_COUNTERS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
-#include <linux/types.h>
-
+#include "ipt_snapshot.h"
 #include "verdict_print.h"
 
-#define IPT_CHAIN_MAX 32 /* the kernel's limit is 29 characters */
 #define SG_PORT_PREFIX 10 /* port UUID characters in a chain name */
-
-struct ipt_rule {
-	char chain[IPT_CHAIN_MAX];
-	char *spec; /* the rule after "-A CHAIN " */
-	unsigned int nth; /* among identical rules of the chain, from 0 */
-	__u64 pkts, bytes;
-};
-
-struct ipt_snapshot {
-	struct ipt_rule *rules;
-	size_t n;
-	int err; /* -errno when it could not be read */
-};
-
-/* Rules of the filter table whose chain starts with prefix, from
- * `iptables-save -c` text. -ENOMEM only. */
-int ipt_parse(const char *text, const char *prefix, struct ipt_snapshot *out);
-/* Run iptables-save -c -t filter in the namespace (ns_path "" = ours);
- * failures are kept in out->err. */
-void ipt_snapshot_read(const char *ns_path, const char *prefix, struct ipt_snapshot *out);
-/* The same for another table ("nat", "mangle", "raw"). */
-int ipt_parse_table(const char *text, const char *table, const char *prefix,
-		    struct ipt_snapshot *out);
-void ipt_snapshot_read_table(const char *ns_path, const char *table, const char *prefix,
-			     struct ipt_snapshot *out);
-void ipt_snapshot_free(struct ipt_snapshot *s);
 
 /* The port's chain of kind 'i', 'o' or 's': neutron-openvswi-o1234567890. */
 void sg_chain_name(char *buf, size_t len, char kind, const char *port_uuid);

@@ -65,6 +65,7 @@ struct topo_node {
 	char underlay_ip_dev[IF_NAMESIZE]; /* holds tunnel_ip */
 	char underlay_dev[IF_NAMESIZE]; /* where encapsulated frames leave */
 	bool userspace; /* bridges in the userspace datapath (netdev) */
+	char vswitchd_ctl[PATH_MAX]; /* its ovs-vswitchd's control socket; "" unknown */
 };
 
 enum port_kind {

@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "netns.h"
+#include "ovs_ctl.h"
 #include "topology.h"
 
 static int read_namespaces(const struct topo_options *o, struct topology *t)
@@ -39,15 +40,15 @@ static int read_ovsdb(const struct topo_options *o, struct topology *t)
 {
 	struct ovsdb_endpoints eps = { 0 };
 	int timeout = o->ovsdb_timeout_ms > 0 ? o->ovsdb_timeout_ms : OVSDB_TIMEOUT_MS;
-	int err = ovsdb_locate(o->proc_root ? o->proc_root : "/proc", &t->procs, o->ovsdb_paths,
-			       o->n_ovsdb_paths, &eps);
+	const char *proc_root = o->proc_root ? o->proc_root : "/proc";
+	int err = ovsdb_locate(proc_root, &t->procs, o->ovsdb_paths, o->n_ovsdb_paths, &eps);
 
 	for (size_t i = 0; i < eps.n && !err; i++) {
 		const struct ovsdb_endpoint *ep = &eps.items[i];
 		struct ovsdb_snapshot snap;
 		struct stat st;
 		char why[256];
-		int r;
+		int r, idx;
 
 		if (ep->source == OVSDB_FROM_DEFAULT && stat(ep->path, &st)) {
 			topology_warn(t, "no ovsdb-server found: no running ovsdb-server process "
@@ -62,11 +63,15 @@ static int read_ovsdb(const struct topo_options *o, struct topology *t)
 		if (r) {
 			topology_warn(t, "OVSDB at %s not read (%s): ports are known from device "
 				      "names only there", ep->path, why);
-			err = topology_add_node(t, ep, NULL, why) < 0 ? -ENOMEM : 0;
+			idx = topology_add_node(t, ep, NULL, why);
 		} else {
-			err = topology_add_node(t, ep, &snap, NULL) < 0 ? -ENOMEM : 0;
+			idx = topology_add_node(t, ep, &snap, NULL);
 			ovsdb_snapshot_free(&snap);
 		}
+		err = idx < 0 ? -ENOMEM : 0;
+		if (idx >= 0)
+			ovs_ctl_locate(proc_root, &t->procs, ep, t->nodes[idx].vswitchd_ctl,
+				       sizeof(t->nodes[idx].vswitchd_ctl));
 	}
 	ovsdb_endpoints_free(&eps);
 	return err;

@@ -366,15 +366,15 @@ static void ovs_flow(struct sbuf *sb, const struct timeline_hop *h)
 	}
 }
 
-void verdict_ofproto_trace(const struct topology *t, const struct port_path *path, int a,
-			   int b, const struct timeline_hop *h, char *buf, size_t len)
+void verdict_ofproto_trace(const struct port_path *path, int a, int b,
+			   const struct timeline_hop *h, struct ovs_trace_spec *out)
 {
 	int step = b >= a ? 1 : -1, bridge = -1, tunnel = -1;
 	const struct path_hop *in;
-	char rundir[PATH_MAX] = "";
 	struct sbuf sb;
 
-	sb_init(&sb, buf, len);
+	memset(out, 0, sizeof(*out));
+	out->node = -1;
 	if (a < 0 || b < 0 || (size_t)a >= path->n || (size_t)b >= path->n)
 		return;
 	for (int i = a + step; i != b && bridge < 0; i += step) {
@@ -388,25 +388,37 @@ void verdict_ofproto_trace(const struct topology *t, const struct port_path *pat
 	/* The packet enters the bridge from a tunnel port, or from hop a
 	 * itself (qvo, the DHCP port, qr-: OVS ports with a kernel device). */
 	in = &path->hops[tunnel >= 0 ? tunnel : a];
-	if (in->node >= 0 && t && (size_t)in->node < t->n_nodes) {
-		const char *sock = t->nodes[in->node].endpoint.path;
-		const char *slash = strrchr(sock, '/');
-
-		if (slash && slash != sock)
-			snprintf(rundir, sizeof(rundir), "%.*s", (int)(slash - sock), sock);
-	}
-	/* The default run directory needs no OVS_RUNDIR. */
-	if (rundir[0] && strcmp(rundir, "/run/openvswitch") &&
-	    strcmp(rundir, "/var/run/openvswitch"))
-		sb_printf(&sb, "OVS_RUNDIR=%s ", rundir);
-	sb_printf(&sb, "ovs-appctl ofproto/trace %s 'in_port=%s", path->hops[bridge].dev, in->dev);
+	out->node = in->node;
+	STR_COPY(out->bridge, path->hops[bridge].dev);
+	/* The bridges it crosses on that node: patch ports join them. */
+	for (int i = bridge + step; i != b && path->hops[i].node == path->hops[bridge].node;
+	     i += step)
+		if (is_bridge_role(path->hops[i].role))
+			STR_COPY(out->reach, path->hops[i].dev);
+	sb_init(&sb, out->flow, sizeof(out->flow));
+	sb_printf(&sb, "in_port=%s", in->dev);
 	if (tunnel >= 0 && in->has_key)
 		sb_printf(&sb, ",tun_id=0x%x", in->tun_key);
 	if (tunnel >= 0 && in->tun_remote[0] && in->tun_local[0])
 		sb_printf(&sb, ",tun_src=%s,tun_dst=%s", in->tun_remote, in->tun_local);
 	if (h)
 		ovs_flow(&sb, h);
-	sb_printf(&sb, "'");
+}
+
+void ovs_trace_command(const struct topology *t, const struct ovs_trace_spec *spec, char *buf,
+		       size_t len)
+{
+	const struct topo_node *n =
+		t && spec->node >= 0 && (size_t)spec->node < t->n_nodes ? &t->nodes[spec->node] : NULL;
+	struct sbuf sb;
+
+	sb_init(&sb, buf, len);
+	if (!spec->bridge[0])
+		return;
+	sb_printf(&sb, "ovs-appctl ");
+	if (n && n->vswitchd_ctl[0])
+		sb_printf(&sb, "-t %s ", n->vswitchd_ctl);
+	sb_printf(&sb, "ofproto/trace %s '%s'", spec->bridge, spec->flow);
 }
 
 /* " in namespace NS (node N)", the node left out when named alike. */
@@ -433,6 +445,15 @@ static void check_range(struct verdict *v, int a, int b)
 	v->check_last = hi < 0 ? 0 : (size_t)hi;
 }
 
+/* The hop is in a qdhcp-, qrouter-, snat- or fip- namespace, whose filter
+ * table the commands watch (user/filter_drops.h). */
+static bool in_agent_ns(const struct topology *t, const struct port_path *path, int hop)
+{
+	int ns = hop >= 0 ? path->hops[hop].ns : -1;
+
+	return t && ns >= 0 && (size_t)ns < t->n_ns && t->ns[ns].kind != NSK_OTHER;
+}
+
 void verdict_from_crossing(const struct topology *t, const struct journey *j,
 			   const struct crossing *c, struct verdict *v)
 {
@@ -457,6 +478,11 @@ void verdict_from_crossing(const struct topology *t, const struct journey *j,
 			sb_printf(&sb, ": iptables on the port's qbr bridge dropped it (its "
 				       "security group, or the FORWARD chain that should hand it "
 				       "there); see the sg-counters and sg-hooks checks");
+		else if (name && !strcmp(name, "NETFILTER_DROP"))
+			sb_printf(&sb, ": an iptables (or nftables) rule in %s dropped it%s",
+				  v->where.netns,
+				  in_agent_ns(t, path, c->drop_hop) ? "; see the filter-drops check" :
+								      "");
 		else if (meaning)
 			sb_printf(&sb, " (%s)", meaning);
 		check_range(v, a, c->drop_hop);
@@ -476,9 +502,9 @@ void verdict_from_crossing(const struct topology *t, const struct journey *j,
 	verdict_place_set(&v->next, path, j->pts[c->furthest + 1].hop,
 			  j->pts[c->furthest + 1].dir);
 	verdict_between(path, a, v->next.hop, v->between, sizeof(v->between));
-	verdict_ofproto_trace(t, path, a, v->next.hop,
-			      c->furthest_idx >= 0 ? &c->t->hops[c->furthest_idx] : NULL,
-			      v->command, sizeof(v->command));
+	verdict_ofproto_trace(path, a, v->next.hop,
+			      c->furthest_idx >= 0 ? &c->t->hops[c->furthest_idx] : NULL, &v->trace);
+	ovs_trace_command(t, &v->trace, v->command, sizeof(v->command));
 	sb_printf(&sb, "last seen at %s (%s, %s), never at %s (%s, %s): lost in %s",
 		  v->where.dev, dir_json(v->where.dir), v->where.node, v->next.dev,
 		  dir_json(v->next.dir), v->next.node, v->between);
@@ -491,7 +517,7 @@ const char *drop_reason_meaning(const char *name)
 		const char *name;
 		const char *meaning;
 	} table[] = {
-		{ "NETFILTER_DROP", "an iptables/nftables rule dropped it: security groups" },
+		{ "NETFILTER_DROP", "an iptables/nftables rule dropped it" },
 		{ "NO_SOCKET", "nothing listens on its port there" },
 		{ "DEV_READY", "the device is down" },
 		{ "DEV_HDR", "the device could not take its header" },

@@ -122,6 +122,15 @@ struct verdict_place {
 
 #define VERDICT_TEXT_MAX 640
 
+/* The OVS flows a lost message met, as `ovs-appctl ofproto/trace` takes
+ * them: enough to ask the node's ovs-vswitchd what its flows do to it. */
+struct ovs_trace_spec {
+	int node; /* index into topology nodes, -1 unknown */
+	char bridge[OVS_NAME_LEN]; /* "" when no OVS bridge lies there */
+	char reach[OVS_NAME_LEN]; /* the last bridge of that node it must cross; "" */
+	char flow[400]; /* in_port=...,tun_id=...,dl_src=...,udp,nw_src=... */
+};
+
 struct verdict {
 	enum verdict_status status;
 	char subject[96]; /* what it is about: "DISCOVER xid 0x1a2b3c4d" */
@@ -129,6 +138,7 @@ struct verdict {
 	struct verdict_place next; /* LOST: the first probe point not reached */
 	char between[320]; /* LOST: what lies between where and next */
 	char command[512]; /* a command that looks inside it; "" none */
+	struct ovs_trace_spec trace; /* LOST in OVS flows: what command traces */
 	bool has_drop;
 	__u32 drop_reason;
 	__u64 drop_location;
@@ -148,12 +158,17 @@ void verdict_place_set(struct verdict_place *p, const struct port_path *path, in
 void verdict_between(const struct port_path *path, int a, int b, char *buf, size_t len);
 
 /*
- * An `ovs-appctl ofproto/trace` command for the OVS flows a message meets
- * after path hop a, with the flow as seen at that hop (timeline hop h);
- * "" when no OVS bridge follows a.  t gives the node's OVS run directory.
+ * What `ovs-appctl ofproto/trace` needs to trace the OVS flows a message
+ * meets after path hop a on its way to b, with the flow as seen at that
+ * hop (timeline hop h): the bridge it enters first (bridge "" when none
+ * follows a) and where it enters it.
  */
-void verdict_ofproto_trace(const struct topology *t, const struct port_path *path, int a,
-			   int b, const struct timeline_hop *h, char *buf, size_t len);
+void verdict_ofproto_trace(const struct port_path *path, int a, int b,
+			   const struct timeline_hop *h, struct ovs_trace_spec *out);
+/* The command for spec: `ovs-appctl -t <the node's ovs-vswitchd control
+ * socket> ofproto/trace BRIDGE 'FLOW'`; "" when spec has no bridge. */
+void ovs_trace_command(const struct topology *t, const struct ovs_trace_spec *spec, char *buf,
+		       size_t len);
 
 /*
  * The generic rule for a message that did not reach the end of journey j:

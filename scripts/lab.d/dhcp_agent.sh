@@ -95,6 +95,9 @@ dhcp_apply() {
 		"${NET_DHCP_PORT[$net]}" "${NET_DHCP_MAC[$net]}" "$net"
 	must_ns "$ns" ip addr replace "${NET_DHCP_IP[$net]}/${NET_PLEN[$net]}" \
 		dev "${NET_DHCP_DEV[$net]}"
+	# The agent keeps no filter rules in its namespace.
+	printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n' |
+		in_ns "$ns" iptables-restore || die "resetting the filter table of $ns failed"
 	dhcp_write_files "$net"
 	dhcp_stop "$net"
 	dhcp_start "$net"

@@ -8,7 +8,8 @@ FAULTS=(
 	host-entry-missing dhcp-port-ip-missing dhcp-port-unplugged dhcp-port-down brtun-flow-missing underlay-down
 	wrong-vlan-tag router-gateway-missing snat-missing sg-drop-icmp
 	underlay-mtu patch-port-missing router-no-forwarding fip-dnat-missing tap-unplugged
-	router-interface-missing tunnel-ip-missing sg-hooks-missing
+	router-interface-missing tunnel-ip-missing sg-hooks-missing dhcp-ns-filter-drop
+	router-filter-drop host-entry-wrong-ip
 )
 declare -A FAULT_DESC=(
 	[sg-drop-dhcp-request]="the VM's security group chain lacks the DHCP client rule: its DISCOVER (from 0.0.0.0) dies in the spoofing chain"
@@ -32,6 +33,9 @@ declare -A FAULT_DESC=(
 	[router-interface-missing]="the router's qr- port on the VM's network is removed from br-int (plan a: qr- and its address go with it; plan b: qr- stays, unplugged): nothing answers for the gateway"
 	[tap-unplugged]="the VM's tap leaves its qbr bridge (up, but no longer a port of it): nothing the VM sends crosses the hybrid plug"
 	[fip-dnat-missing]="the DNAT of the VM's floating IP is removed from neutron-l3-agent-PREROUTING: pings to the floating IP are answered by the router itself"
+	[host-entry-wrong-ip]="the VM's line in the DHCP host file gets an address outside its subnet (as a half-applied subnet change leaves it) and dnsmasq reloads: it knows the MAC, has no range for that address and answers nothing"
+	[dhcp-ns-filter-drop]="an iptables rule in qdhcp-<net> drops what comes for the DHCP server (INPUT, UDP port 67), as a firewall tool run in the namespace would: dnsmasq, its port and its files are fine, nothing answers"
+	[router-filter-drop]="a rule in the router's neutron-l3-agent-FORWARD drops what the VM sends out through qg- (as a firewall-as-a-service policy would): pings to the external host and to its floating IP die in the router; the gateway still answers"
 	[router-no-forwarding]="the VM's router namespace stops forwarding IPv4 (net.ipv4.ip_forward = 0): what it should route dies at qr-/qg-"
 )
 # What a fault's TARGET names, and its default.
@@ -137,6 +141,16 @@ fault_apply() {
 		mv -f "$d/host.new" "$d/host" || die "cannot rewrite $d/host"
 		dhcp_reload "$net"
 		;;
+	host-entry-wrong-ip)
+		d=$(dhcp_dir "$net")
+		# 198.18.0.0/15 (benchmarking): in no lab subnet, never routed.
+		sed "s/^\(${VM_MAC[$vm]},.*,\)${VM_IP[$vm]}\$/\1198.18.0.${VM_IP[$vm]##*.}/" \
+			"$d/host" >"$d/host.new" || die "cannot rewrite $d/host"
+		grep -q "^${VM_MAC[$vm]},.*,198\.18\.0\." "$d/host.new" ||
+			die "$vm's line of $d/host has not the expected form"
+		mv -f "$d/host.new" "$d/host" || die "cannot rewrite $d/host"
+		dhcp_reload "$net"
+		;;
 	dhcp-port-ip-missing)
 		must_ns "${NET_DHCP_NS[$net]}" ip addr flush dev "${NET_DHCP_DEV[$net]}"
 		;;
@@ -194,6 +208,13 @@ fault_apply() {
 		;;
 	router-no-forwarding)
 		must_ns "${ROUTER_NS[$r]}" sysctl -q -w net.ipv4.ip_forward=0
+		;;
+	dhcp-ns-filter-drop)
+		must_ns "${NET_DHCP_NS[$net]}" iptables -I INPUT -p udp --dport 67 -j DROP
+		;;
+	router-filter-drop)
+		must_ns "${ROUTER_NS[$r]}" iptables -I neutron-l3-agent-FORWARD \
+			-s "${VM_IP[$vm]}/32" -o "${ROUTER_QG_DEV[$r]}" -j DROP
 		;;
 	fip-dnat-missing)
 		[ -n "${VM_FIP[$vm]:-}" ] || die "$vm has no floating IP"

@@ -267,6 +267,23 @@ st_faults() {
 	st_expect_ok "sg-hooks-missing: b1 (same node, hooked) still pings its gateway" vm_ping b1 gateway 2
 	st_heal sg-hooks-missing
 
+	st_fault host-entry-wrong-ip
+	st_expect_fail "host-entry-wrong-ip: a1 gets no DHCP lease" vm_dhcp a1
+	st_expect_ok "host-entry-wrong-ip: a2 (same network) still gets its lease" vm_dhcp a2
+	st_heal host-entry-wrong-ip
+
+	st_fault dhcp-ns-filter-drop
+	# Ping first: a failed DHCP exchange takes a1's address away.
+	st_expect_ok "dhcp-ns-filter-drop: a1 still pings its DHCP port" vm_ping a1 dhcp 2
+	st_expect_fail "dhcp-ns-filter-drop: a1 gets no DHCP lease" vm_dhcp a1
+	st_heal dhcp-ns-filter-drop
+
+	st_fault router-filter-drop
+	st_expect_fail "router-filter-drop: a1 cannot ping the external host" vm_ping a1 external 2
+	st_expect_fail "router-filter-drop: the external host cannot ping a1's floating IP" vm_ping external a1 2
+	st_expect_ok "router-filter-drop: a2 (no such rule) still pings the external host" vm_ping a2 external 2
+	st_heal router-filter-drop
+
 	st_fault tunnel-ip-missing
 	st_expect_fail "tunnel-ip-missing: a1 (compute1) gets no DHCP lease" vm_dhcp a1
 	st_expect_fail "tunnel-ip-missing: a1 cannot ping a2 (compute2)" vm_ping a1 a2 2
