@@ -101,6 +101,18 @@ static int vsh(char *buf, size_t len, const char *fmt, va_list ap)
 	return WEXITSTATUS(status);
 }
 
+void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 int sh(const char *fmt, ...)
 {
 	va_list ap;

@@ -32,6 +32,9 @@ void live_tmpdir(char *buf, size_t len, const char *tag);
 void topo_up(struct topo *t, const char *tag);
 void topo_down(const struct topo *t);
 
+/* Write text to dir/name (created or emptied). */
+void write_file(const char *dir, const char *name, const char *text);
+
 /* Run a shell command (printf-style); returns its exit status, -1 if killed. */
 int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same, capturing stdout (and stderr) into buf. */

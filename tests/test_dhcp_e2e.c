@@ -319,6 +319,9 @@ static const struct fault_case faults[] = {
 	  NULL, "dnsmasq", NULL, "stayed silent" },
 	{ "host-entry-missing", NULL, "reply-never-sent", "DISCOVER", P_DHCP_PORT, P_NONE, NULL,
 	  "host-entry", "mac", "stayed silent" },
+	/* It runs, stopped: the dnsmasq check says so. */
+	{ "dnsmasq-hung", NULL, "reply-never-sent", "DISCOVER", P_DHCP_PORT, P_NONE, NULL,
+	  "dnsmasq", NULL, "stayed silent" },
 	/* The entry is there, with an address dnsmasq has no range for. */
 	{ "host-entry-wrong-ip", NULL, "reply-never-sent", "DISCOVER", P_DHCP_PORT, P_NONE, NULL,
 	  "host-entry", "mac", "stayed silent" },

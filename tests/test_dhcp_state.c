@@ -11,6 +11,7 @@
 #include "dhcp_opts.h"
 #include "dhcp_state.h"
 #include "dnsmasq_conf.h"
+#include "live_util.h"
 #include "testlib.h"
 
 static const char *const NET = "531828ef-469d-4efc-acf0-ad00ee510267";
@@ -120,18 +121,6 @@ START_TEST(test_lease_lines)
 			 -EINVAL);
 }
 END_TEST
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 /* <tmp>/dhcp/<net>/ with a host file holding good and broken lines. */
 static void make_state(char *state, size_t len, char *net_dir, size_t nlen)

@@ -8,6 +8,9 @@
 #include <time.h>
 
 #include "checks_int.h"
+#include "proc_live.h"
+
+#define DHCP_SERVER_PORT 67
 
 /* The port's network when the checks apply (a DHCP path), else NULL with
  * *anchor = -1.  An unknown network gives one "unknown" result. */
@@ -61,10 +64,12 @@ void check_dnsmasq(struct check_ctx *c)
 		return;
 	}
 	ns_name = c->t->ns[net->dhcp_ns].ns.name;
-	chk_cmd(r, "ip netns pids %s | xargs -r ps -o pid,args -p",
-		 ns_name);
+	chk_cmd(r, "ip netns pids %s | xargs -r ps -o pid,stat,args -p", ns_name);
 	if (net->dnsmasq_pid) {
 		const char *dev = c->path->hops[a].dev;
+		const struct proc_entry *p = procs_find(&c->t->procs, net->dnsmasq_pid);
+		char state = p ? proc_live_state("/proc", p) : 0;
+		long unread = p && state ? proc_udp_rx_queue("/proc", p, DHCP_SERVER_PORT) : -1;
 
 		/* It answers on the interface it was started for: one the port
 		 * no longer has (re-created, renamed) leaves DISCOVERs unanswered. */
@@ -74,6 +79,18 @@ void check_dnsmasq(struct check_ctx *c)
 				   "device is %s: DISCOVERs reaching %s get no answer (restart the "
 				   "DHCP agent, or dnsmasq for the network)",
 				   (int)net->dnsmasq_pid, ns_name, net->dnsmasq.interface, dev, dev);
+		else if (state == 'T' || state == 't' || state == 'Z')
+			chk_detail(r, CHECK_FAIL,
+				   "pid %d in %s is %s (state %c): requests reach it and get no "
+				   "answer (restart the DHCP agent, or dnsmasq for the network)",
+				   (int)net->dnsmasq_pid, ns_name,
+				   state == 'Z' ? "dead, a zombie" : "stopped", state);
+		else if (unread > 0)
+			chk_detail(r, CHECK_FAIL,
+				   "pid %d runs in %s, but %ld bytes of requests wait unread on UDP "
+				   "port %d there: it does not read them (hung; restart the DHCP "
+				   "agent, or dnsmasq for the network)",
+				   (int)net->dnsmasq_pid, ns_name, unread, DHCP_SERVER_PORT);
 		else
 			chk_detail(r, CHECK_PASS, "pid %d runs in %s%s%s", (int)net->dnsmasq_pid,
 				   ns_name, net->dnsmasq.interface[0] ? " on " : "",

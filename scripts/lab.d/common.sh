@@ -94,6 +94,7 @@ kill_pid() {
 	local pid=$1 comm=$2 tries
 	pid_is_ours "$pid" "$comm" || return 0
 	kill -TERM "$pid" 2>/dev/null || return 0
+	kill -CONT "$pid" 2>/dev/null # a stopped one (a fault) acts on TERM only then
 	for ((tries = 0; tries < 40; tries++)); do
 		proc_gone "$pid" && return 0
 		sleep 0.05

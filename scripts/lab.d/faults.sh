@@ -9,7 +9,7 @@ FAULTS=(
 	wrong-vlan-tag router-gateway-missing snat-missing sg-drop-icmp
 	underlay-mtu patch-port-missing router-no-forwarding fip-dnat-missing tap-unplugged
 	router-interface-missing tunnel-ip-missing sg-hooks-missing dhcp-ns-filter-drop
-	router-filter-drop host-entry-wrong-ip
+	router-filter-drop host-entry-wrong-ip dnsmasq-hung
 )
 declare -A FAULT_DESC=(
 	[sg-drop-dhcp-request]="the VM's security group chain lacks the DHCP client rule: its DISCOVER (from 0.0.0.0) dies in the spoofing chain"
@@ -33,6 +33,7 @@ declare -A FAULT_DESC=(
 	[router-interface-missing]="the router's qr- port on the VM's network is removed from br-int (plan a: qr- and its address go with it; plan b: qr- stays, unplugged): nothing answers for the gateway"
 	[tap-unplugged]="the VM's tap leaves its qbr bridge (up, but no longer a port of it): nothing the VM sends crosses the hybrid plug"
 	[fip-dnat-missing]="the DNAT of the VM's floating IP is removed from neutron-l3-agent-PREROUTING: pings to the floating IP are answered by the router itself"
+	[dnsmasq-hung]="dnsmasq of the VM's network stops reading its socket (SIGSTOP, as a hung process): it still runs, requests pile up unread, nothing answers"
 	[host-entry-wrong-ip]="the VM's line in the DHCP host file gets an address outside its subnet (as a half-applied subnet change leaves it) and dnsmasq reloads: it knows the MAC, has no range for that address and answers nothing"
 	[dhcp-ns-filter-drop]="an iptables rule in qdhcp-<net> drops what comes for the DHCP server (INPUT, UDP port 67), as a firewall tool run in the namespace would: dnsmasq, its port and its files are fine, nothing answers"
 	[router-filter-drop]="a rule in the router's neutron-l3-agent-FORWARD drops what the VM sends out through qg- (as a firewall-as-a-service policy would): pings to the external host and to its floating IP die in the router; the gateway still answers"
@@ -100,7 +101,7 @@ wrong_vlan_for() {
 }
 
 fault_apply() {
-	local f=$1 t node net r vm d tag
+	local f=$1 t node net r vm d tag pid
 	[ -n "${FAULT_DESC[$f]:-}" ] || die "unknown fault '$f'; \`scripts/lab fault --help\` lists them"
 	lab_require_up
 	fault_target "$f" "${2:-}"
@@ -140,6 +141,12 @@ fault_apply() {
 		grep -v "^${VM_MAC[$vm]}," "$d/host" >"$d/host.new" || true
 		mv -f "$d/host.new" "$d/host" || die "cannot rewrite $d/host"
 		dhcp_reload "$net"
+		;;
+	dnsmasq-hung)
+		pid=
+		{ read -r pid <"$(dhcp_dir "$net")/pid"; } 2>/dev/null || true
+		pid_is_ours "$pid" dnsmasq || die "dnsmasq for $net is not running"
+		kill -STOP "$pid" || die "cannot stop dnsmasq ($pid)"
 		;;
 	host-entry-wrong-ip)
 		d=$(dhcp_dir "$net")
