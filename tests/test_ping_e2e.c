@@ -1068,6 +1068,31 @@ START_TEST(test_router_interface_missing)
 }
 END_TEST
 
+/* a1's router holds another address on a1's network than the gateway
+ * a1's lease names: a1's ARP for it reaches qr- and nobody answers. */
+static void router_interface_wrong_ip(void)
+{
+	json_t *vm = vm_info("a1"), *rt = router_of(vm), *v, *c;
+	struct run r;
+
+	v = gateway_arp_unanswered(&r, vm, "vm a1 ping gateway " COUNT_STR);
+	ck_assert_str_eq(place(v, "where", "device"), qr_dev(vm));
+	ck_assert_str_eq(place(v, "where", "netns"), jstr(rt, "namespace"));
+	assert_reason_has(v, "nobody answered");
+	c = assert_failed_check(v, "qrouter-namespace", jstr(vm, "network_uuid"));
+	ck_assert_msg(strstr(jstr(c, "detail"), jstr(vm, "gateway_ip")),
+		      "qrouter-namespace does not name the gateway: %s", jstr(c, "detail"));
+	ck_assert_str_eq(jstr(json_object_get(v, "cause"), "check"), "qrouter-namespace");
+	run_free(&r);
+}
+
+START_TEST(test_router_interface_wrong_ip)
+{
+	REQUIRE_ROOT();
+	with_fault("router-interface-wrong-ip", "a1", router_interface_wrong_ip);
+}
+END_TEST
+
 /* compute1's data NIC is down: a1's ARP for its gateway dies in OVS. */
 static void underlay_down(void)
 {
@@ -1219,6 +1244,7 @@ NSTRACE_SUITE(ping_e2e)
 	tcase_add_test(tc, test_router_no_forwarding);
 	tcase_add_test(tc, test_router_filter_drop);
 	tcase_add_test(tc, test_brtun_flow_missing);
+	tcase_add_test(tc, test_router_interface_wrong_ip);
 	tcase_add_test(tc, test_fip_dnat_missing);
 	tcase_add_test(tc, test_router_interface_missing);
 	tcase_add_test(tc, test_underlay_down);

@@ -388,6 +388,7 @@ enum fixture_fault {
 	FF_WRONG_VLAN,
 	FF_GATEWAY_MISSING,
 	FF_PATCH_MISSING,
+	FF_QR_WRONG_IP,
 	FF__COUNT
 };
 
@@ -404,6 +405,7 @@ static const unsigned int fault_expect[FF__COUNT] = {
 	[FF_WRONG_VLAN] = CHK_BIT(CHK_VLAN),
 	[FF_GATEWAY_MISSING] = CHK_BIT(CHK_ROUTER_GW) | CHK_BIT(CHK_DEVICE_UP),
 	[FF_PATCH_MISSING] = CHK_BIT(CHK_TUNNEL),
+	[FF_QR_WRONG_IP] = CHK_BIT(CHK_NS_QROUTER),
 };
 
 /* Each lab fault, applied to the recorded inputs, fails its check only. */
@@ -496,6 +498,13 @@ START_TEST(test_faults_fail_their_check)
 		fixture_link(&t, jstr(rt, "namespace"),
 			     jstr(json_object_get(rt, "gateway"), "device"))
 			->name[0] = '\0';
+		break;
+	case FF_QR_WRONG_IP:
+		/* qr- holds another address than the gateway the opts file names */
+		fixture_link(&t, jstr(rt, "namespace"),
+			     jstr(json_array_get(json_object_get(rt, "interfaces"), 0), "device"))
+			->addrs[0]
+			.addr[3] ^= 0x80;
 		break;
 	}
 	got = failed_checks(&t, vm, detail, sizeof(detail));

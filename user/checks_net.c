@@ -4,7 +4,27 @@
 #include <string.h>
 
 #include "checks_int.h"
+#include "dhcp_opts.h"
 #include "tunnel_mtu.h"
+
+/* The qr- device of hop h holds address ip; its first address into has. */
+static bool qr_holds(const struct topology *t, const struct path_hop *h, const char *ip,
+		     char *has, size_t len)
+{
+	const struct link_info *li = h->ns >= 0 ? topo_link(t, h->ns, h->dev) : NULL;
+
+	for (size_t i = 0; li && i < li->n_addrs; i++) {
+		char text[64];
+
+		link_addr_text(&li->addrs[i], text, sizeof(text));
+		if (!i)
+			snprintf(has, len, "%s", text);
+		if (!strncmp(text, ip, strlen(ip)) && text[strlen(ip)] == '/')
+			return true;
+	}
+	/* Nothing known of its addresses: nothing to say. */
+	return !li;
+}
 
 void check_ns_qrouter(struct check_ctx *c)
 {
@@ -29,7 +49,22 @@ void check_ns_qrouter(struct check_ctx *c)
 		return;
 	}
 	const struct topo_router *rt = &t->routers[c->path->router];
+	char gw[DHCP_IP_LEN], has[64] = "";
 
+	/* The VMs ARP for the gateway their lease names: qr- must hold it. */
+	if (a >= 0 && c->path->hops[a].role == ROLE_QR && net->state && c->port->n_fixed_ips &&
+	    dhcp_opts_gateway_for(net->state->dir, c->port->fixed_ips[0], gw) &&
+	    !qr_holds(t, &c->path->hops[a], gw, has, sizeof(has))) {
+		chk_ns_cmd(r, t, rt->ns, "ip addr show %s; grep router %s/opts",
+			   c->path->hops[a].dev, net->state->dir);
+		chk_detail(r, CHECK_FAIL,
+			   "qrouter-%s on node %s has %s on the network with %s, but the DHCP "
+			   "agent hands the network's VMs %s as their gateway (%s/opts): their "
+			   "ARP for it finds nobody",
+			   rt->uuid, topo_node_name(t, rt->node), c->path->hops[a].dev,
+			   has[0] ? has : "no address", gw, net->state->dir);
+		return;
+	}
 	chk_detail(r, CHECK_PASS, "qrouter-%s on node %s has an interface on the network",
 		   rt->uuid, topo_node_name(t, rt->node));
 }

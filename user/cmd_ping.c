@@ -297,8 +297,12 @@ static int analyser_setup(struct ping_run *r, struct trace_session *s, const cha
 		ping_analyser_router_addr(a, r->qr_ip);
 		ping_analyser_arp_peer(a, r->qr_ip);
 	}
-	if (r->gw_ip[0])
+	if (r->gw_ip[0]) {
 		ping_analyser_arp_peer(a, r->gw_ip);
+		/* The gateway the VM was given is the router's, held or not. */
+		if (r->qr_ip[0])
+			ping_analyser_router_addr(a, r->gw_ip);
+	}
 	if (peer_ip)
 		ping_analyser_arp_peer(a, peer_ip);
 	if (r->o->from == FROM_DHCP && r->dhcp_ip[0])

@@ -43,7 +43,7 @@ static bool table_line(const char *line, char *out, size_t len)
 	return true;
 }
 
-/* A new top-level section; past the last one kept, the last is reused. */
+/* A new top-level section; when all are taken, the oldest goes. */
 static struct ovs_trace_step *new_step(struct ovs_trace_outcome *o, const char *bridge, int len)
 {
 	struct ovs_trace_step *st;

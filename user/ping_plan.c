@@ -79,10 +79,11 @@ static void path_addrs(struct ping_run *r)
 		ping_bare_ip(r->qr_ip, sizeof(r->qr_ip), r->path->hops[qr].ip);
 	if (qg >= 0)
 		ping_bare_ip(r->qg_ip, sizeof(r->qg_ip), r->path->hops[qg].ip);
-	/* No router here: the VM still ARPs for the gateway its lease named,
-	 * and that ARP going unanswered is the finding. */
-	if (qr < 0 && r->path->kind == PATH_L3 && net && net->state &&
-	    dhcp_opts_gateway_for(net->state->dir, r->fixed_ip, gw))
+	/* The VM ARPs for the gateway its lease named: with no router here,
+	 * or a qr- that does not hold it, that ARP going unanswered is the
+	 * finding. */
+	if (r->path->kind == PATH_L3 && net && net->state &&
+	    dhcp_opts_gateway_for(net->state->dir, r->fixed_ip, gw) && strcmp(gw, r->qr_ip))
 		STR_COPY(r->gw_ip, gw);
 }
 

@@ -9,7 +9,7 @@ FAULTS=(
 	wrong-vlan-tag router-gateway-missing snat-missing sg-drop-icmp
 	underlay-mtu patch-port-missing router-no-forwarding fip-dnat-missing tap-unplugged
 	router-interface-missing tunnel-ip-missing sg-hooks-missing dhcp-ns-filter-drop
-	router-filter-drop host-entry-wrong-ip dnsmasq-hung
+	router-filter-drop host-entry-wrong-ip dnsmasq-hung router-interface-wrong-ip
 )
 declare -A FAULT_DESC=(
 	[sg-drop-dhcp-request]="the VM's security group chain lacks the DHCP client rule: its DISCOVER (from 0.0.0.0) dies in the spoofing chain"
@@ -33,6 +33,7 @@ declare -A FAULT_DESC=(
 	[router-interface-missing]="the router's qr- port on the VM's network is removed from br-int (plan a: qr- and its address go with it; plan b: qr- stays, unplugged): nothing answers for the gateway"
 	[tap-unplugged]="the VM's tap leaves its qbr bridge (up, but no longer a port of it): nothing the VM sends crosses the hybrid plug"
 	[fip-dnat-missing]="the DNAT of the VM's floating IP is removed from neutron-l3-agent-PREROUTING: pings to the floating IP are answered by the router itself"
+	[router-interface-wrong-ip]="the router's qr- port on the VM's network gets another address than the gateway the DHCP agent hands out (as when a subnet's gateway changed and the L3 agent missed it): the VMs' ARP for their gateway finds nobody"
 	[dnsmasq-hung]="dnsmasq of the VM's network stops reading its socket (SIGSTOP, as a hung process): it still runs, requests pile up unread, nothing answers"
 	[host-entry-wrong-ip]="the VM's line in the DHCP host file gets an address outside its subnet (as a half-applied subnet change leaves it) and dnsmasq reloads: it knows the MAC, has no range for that address and answers nothing"
 	[dhcp-ns-filter-drop]="an iptables rule in qdhcp-<net> drops what comes for the DHCP server (INPUT, UDP port 67), as a firewall tool run in the namespace would: dnsmasq, its port and its files are fine, nothing answers"
@@ -83,6 +84,14 @@ fault_target() {
 		;;
 	esac
 	REPLY=$t
+}
+
+# An address of NET's subnet nobody holds: its second-to-last host address.
+unused_addr_in() {
+	local net=$1 a b c d n
+	IFS=. read -r a b c d <<<"${NET_BASE[$net]}"
+	n=$(((a << 24 | b << 16 | c << 8 | d) + (1 << (32 - NET_PLEN[$net])) - 3))
+	echo "$((n >> 24 & 255)).$((n >> 16 & 255)).$((n >> 8 & 255)).$((n & 255))"
 }
 
 # A local VLAN tag that is wrong for VM: another network's on that node
@@ -141,6 +150,11 @@ fault_apply() {
 		grep -v "^${VM_MAC[$vm]}," "$d/host" >"$d/host.new" || true
 		mv -f "$d/host.new" "$d/host" || die "cannot rewrite $d/host"
 		dhcp_reload "$net"
+		;;
+	router-interface-wrong-ip)
+		must_ns "${ROUTER_NS[$r]}" ip addr flush dev "${ROUTER_QR_DEV[$r]}"
+		must_ns "${ROUTER_NS[$r]}" ip addr add "$(unused_addr_in "$net")/${NET_PLEN[$net]}" \
+			dev "${ROUTER_QR_DEV[$r]}"
 		;;
 	dnsmasq-hung)
 		pid=

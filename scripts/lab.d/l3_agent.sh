@@ -94,7 +94,9 @@ l3_apply() {
 	must_ns "$ns" sysctl -q -w net.ipv4.ip_forward=1
 	ovs_agent_port network br-int "${ROUTER_QR_OVS_DEV[$r]}" "${ROUTER_QR_DEV[$r]}" "$ns" \
 		"${ROUTER_QR_PORT[$r]}" "${ROUTER_QR_MAC[$r]}" "$net"
-	must_ns "$ns" ip addr replace "${NET_GW[$net]}/${NET_PLEN[$net]}" dev "${ROUTER_QR_DEV[$r]}"
+	# The gateway address only (heal takes a wrong one away).
+	must_ns "$ns" ip addr flush dev "${ROUTER_QR_DEV[$r]}"
+	must_ns "$ns" ip addr add "${NET_GW[$net]}/${NET_PLEN[$net]}" dev "${ROUTER_QR_DEV[$r]}"
 	ovs_agent_port network br-ex "${ROUTER_QG_OVS_DEV[$r]}" "${ROUTER_QG_DEV[$r]}" "$ns" \
 		"${ROUTER_QG_PORT[$r]}" "${ROUTER_QG_MAC[$r]}"
 	must_ns "$ns" ip addr replace "${ROUTER_GW_IP[$r]}/$EXT_PLEN" dev "${ROUTER_QG_DEV[$r]}"

@@ -267,6 +267,11 @@ st_faults() {
 	st_expect_ok "sg-hooks-missing: b1 (same node, hooked) still pings its gateway" vm_ping b1 gateway 2
 	st_heal sg-hooks-missing
 
+	st_fault router-interface-wrong-ip
+	st_expect_fail "router-interface-wrong-ip: a1 cannot ping its gateway" vm_ping a1 gateway 2
+	st_expect_ok "router-interface-wrong-ip: a1 still pings a2 (same network)" vm_ping a1 a2 2
+	st_heal router-interface-wrong-ip
+
 	st_fault dnsmasq-hung
 	st_expect_fail "dnsmasq-hung: a1 gets no DHCP lease" vm_dhcp a1
 	st_expect_ok "dnsmasq-hung: b1 (another network's dnsmasq) still gets its lease" vm_dhcp b1
