@@ -91,6 +91,15 @@ static const char dropped_in_br_tun[] =
 	"Final flow: unchanged\n"
 	"Datapath actions: push_vlan(vid=9,pcp=0),5\n";
 
+/* The message's in_port was set no-receive: table 0 matched, ran nothing. */
+static const char not_received[] =
+	"bridge(\"br-int\")\n"
+	"----------------\n"
+	" 0. priority 0, cookie 0x99a2d202350f60c1\n"
+	"\n"
+	"Final flow: unchanged\n"
+	"Datapath actions: drop\n";
+
 static const char error[] =
 	"Bad openflow flow syntax: in_port=nosuch: bad value for in_port\n"
 	"ovs-appctl: /run/openvswitch/ovs-vswitchd.1.ctl: server returned an error\n";
@@ -184,6 +193,9 @@ START_TEST(test_judged)
 		  "the flows never take it to br-tun, last in br-int table 60 (priority 3): NORMAL "
 		  "-> no learned MAC for destination, flooding (datapath actions: "
 		  "push_vlan(vid=9,pcp=0),5)" },
+		{ &from_qvo, not_received, CHECK_FAIL,
+		  "the flows drop it, last in br-int table 0 (priority 0): no action ran (is the "
+		  "port in no-receive or down? `ovs-ofctl show br-int`)" },
 		{ &from_qvo, dropped_in_br_tun, CHECK_FAIL,
 		  "br-tun drops it, last in br-tun table 22 (priority 0): drop (its copies "
 		  "elsewhere" },

@@ -122,8 +122,13 @@ static void step_text(struct sbuf *sb, const struct ovs_trace_step *st)
 		sb_printf(sb, "no bridge");
 		return;
 	}
-	sb_printf(sb, "%s %s%s%s", st->bridge, st->table[0] ? st->table : "(no table)",
-		  st->action[0] ? ": " : "", st->action);
+	sb_printf(sb, "%s %s: ", st->bridge, st->table[0] ? st->table : "(no table)");
+	if (st->action[0])
+		sb_printf(sb, "%s", st->action);
+	else /* OVS ran none of the flow's actions */
+		sb_printf(sb, "no action ran (is the port in no-receive or down? `ovs-ofctl show "
+			      "%s`)",
+			  st->bridge);
 }
 
 /* The first line of what ovs-appctl said, for a person. */
