@@ -197,6 +197,9 @@ static const struct {
 	{ "wrong-vlan-tag", false, "local-vlan" },
 	{ "router-gateway-missing", false, "router-gateway" },
 	{ "underlay-mtu", true, "mtu" },
+	{ "host-entry-wrong-ip", false, "host-entry" },
+	{ "dnsmasq-hung", false, "dnsmasq" },
+	{ "router-interface-wrong-ip", false, "qrouter-namespace" },
 };
 
 static bool check_failed(json_t *doc, const char *check)
