@@ -582,6 +582,41 @@ START_TEST(test_served_namespace_not_stale)
 }
 END_TEST
 
+/* Two routers on the VM's network (the other tenant's moved over): the one
+ * whose qr- holds the gateway the DHCP agent hands out is the VMs' router,
+ * whichever comes first. */
+START_TEST(test_router_holding_the_gateway)
+{
+	json_t *vm = first_vm();
+	struct topology t;
+	int port, net, mine, other, want;
+
+	fixture_topology_inputs(&t, kept_nodes, skipped_ns, false);
+	ck_assert_int_eq(topology_build(&t), 0);
+	port = port_of(&t, jstr(vm, "port_uuid"));
+	net = t.ports[port].network;
+	mine = topo_router_for_net(&t, net, t.ports[port].fixed_ips[0]);
+	ck_assert_int_ge(mine, 0);
+	other = mine == 0 ? 1 : 0;
+	ck_assert_int_lt(other, (int)t.n_routers);
+	t.ports[t.routers[other].ports[0]].network = net;
+	for (int round = 0; round < 2; round++) {
+		/* This round, only `want`'s qr- keeps the gateway address (both
+		 * tenants' routers hold the same one in the lab). */
+		int lose = round == 0 ? mine : other;
+		const struct topo_port *qr = &t.ports[t.routers[lose].ports[0]];
+		struct link_info *li = (struct link_info *)topo_link(&t, qr->ns, qr->dev);
+
+		want = round == 0 ? other : mine;
+		ck_assert_ptr_nonnull(li);
+		li->addrs[0].addr[3] ^= 0x80;
+		ck_assert_int_eq(topo_router_for_net(&t, net, t.ports[port].fixed_ips[0]), want);
+		li->addrs[0].addr[3] ^= 0x80;
+	}
+	fixture_topology_free(&t);
+}
+END_TEST
+
 START_TEST(test_matching_ports)
 {
 	struct topology t;
@@ -640,6 +675,7 @@ NSTRACE_SUITE(topology)
 	tcase_add_loop_test(tc, test_faults_fail_their_check, 0, FF__COUNT);
 	tcase_add_test(tc, test_stale_namespaces);
 	tcase_add_test(tc, test_served_namespace_not_stale);
+	tcase_add_test(tc, test_router_holding_the_gateway);
 	tcase_add_test(tc, test_matching_ports);
 	suite_add_tcase(s, tc);
 	return s;

@@ -7,23 +7,18 @@
 #include "dhcp_opts.h"
 #include "tunnel_mtu.h"
 
-/* The qr- device of hop h holds address ip; its first address into has. */
+/* The qr- device of hop h holds address ip (true when its addresses are
+ * unknown: nothing to say); its first address into has. */
 static bool qr_holds(const struct topology *t, const struct path_hop *h, const char *ip,
 		     char *has, size_t len)
 {
 	const struct link_info *li = h->ns >= 0 ? topo_link(t, h->ns, h->dev) : NULL;
 
-	for (size_t i = 0; li && i < li->n_addrs; i++) {
-		char text[64];
-
-		link_addr_text(&li->addrs[i], text, sizeof(text));
-		if (!i)
-			snprintf(has, len, "%s", text);
-		if (!strncmp(text, ip, strlen(ip)) && text[strlen(ip)] == '/')
-			return true;
-	}
-	/* Nothing known of its addresses: nothing to say. */
-	return !li;
+	if (!li)
+		return true;
+	if (li->n_addrs)
+		link_addr_text(&li->addrs[0], has, len);
+	return link_has_ip(li, ip);
 }
 
 void check_ns_qrouter(struct check_ctx *c)

@@ -195,7 +195,8 @@ int topo_find_dev(const struct topology *t, int node, const char *dev,
 const struct link_info *topo_link(const struct topology *t, int ns, const char *dev);
 int topo_find_net(const struct topology *t, const char *uuid);
 int topo_find_router(const struct topology *t, const char *uuid);
-/* The router with a qr- port on net, preferring one whose qr- subnet holds
+/* The router with a qr- port on net, preferring the one whose qr- holds the
+ * gateway the DHCP agent hands ip's subnet, then one whose qr- subnet holds
  * ip (may be NULL); -1 when none. */
 int topo_router_for_net(const struct topology *t, int net, const char *ip);
 /* The node's tunnel whose remote end is node peer; NULL when none. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dhcp_opts.h"
 #include "topology.h"
 
 int topology_add_ns(struct topology *t, const struct netns_entry *e, struct link_list *links,
@@ -206,10 +207,15 @@ static bool link_subnet_has(const struct link_info *li, const char *ip)
 
 int topo_router_for_net(const struct topology *t, int net, const char *ip)
 {
-	int first = -1;
+	const struct topo_network *n = net >= 0 ? &t->nets[net] : NULL;
+	char gw[DHCP_IP_LEN] = "";
+	int first = -1, subnet = -1;
 
-	if (net < 0)
+	if (!n)
 		return -1;
+	/* The gateway the DHCP agent hands out names the router the VMs use. */
+	if (ip && n->state && !dhcp_opts_gateway_for(n->state->dir, ip, gw))
+		gw[0] = '\0';
 	for (size_t r = 0; r < t->n_routers; r++) {
 		const struct topo_router *rt = &t->routers[r];
 
@@ -219,13 +225,15 @@ int topo_router_for_net(const struct topology *t, int net, const char *ip)
 
 			if (p->network != net)
 				continue;
+			if (gw[0] && li && link_has_ip(li, gw))
+				return (int)r;
 			if (first < 0)
 				first = (int)r;
-			if (ip && li && link_subnet_has(li, ip))
-				return (int)r;
+			if (subnet < 0 && ip && li && link_subnet_has(li, ip))
+				subnet = (int)r;
 		}
 	}
-	return first;
+	return subnet >= 0 ? subnet : first;
 }
 
 const struct topo_tunnel *topo_tunnel_to(const struct topology *t, int node, int peer)
