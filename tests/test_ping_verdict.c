@@ -821,22 +821,29 @@ static void set_mtu(int hop, unsigned int mtu)
 	ck_abort_msg("no link %s", h->dev);
 }
 
-START_TEST(test_mtu_underlay)
+/* A full-size echo, then a small one, both last seen entering role's hop:
+ * the first's verdict (the small one's is no MTU problem, asserted). */
+static const struct ping_echo *big_then_small_lost_after(enum dev_role role)
 {
 	const struct journey *out = journey(PING_ROUTE_FULL, true);
-	int eth1 = hop_of(ROLE_UNDERLAY, 0);
 	struct wire w = req_snat();
-	const struct ping_echo *e;
 	struct tl req;
 
-	set_mtu(eth1, 1500);
-	echo(&req, ICMP_REQ, 1, out, (int)upto(out, ROLE_QVO, 0, NSTRACE_DIR_INGRESS), &w,
-	     BIG_LEN);
-	echo(&req, ICMP_REQ, 2, out, (int)upto(out, ROLE_QVO, 0, NSTRACE_DIR_INGRESS), &w,
-	     ECHO_LEN);
+	echo(&req, ICMP_REQ, 1, out, (int)upto(out, role, 0, NSTRACE_DIR_INGRESS), &w, BIG_LEN);
+	echo(&req, ICMP_REQ, 2, out, (int)upto(out, role, 0, NSTRACE_DIR_INGRESS), &w, ECHO_LEN);
 	ping_analyser_poll(&rig->an, rig->now, true);
 	ck_assert_uint_eq(rig->an.n_echoes, 2);
-	e = &rig->an.echoes[0];
+	ck_assert_int_eq(rig->an.echoes[1].verdict.status, VERDICT_LOST);
+	return &rig->an.echoes[0];
+}
+
+START_TEST(test_mtu_underlay)
+{
+	int eth1 = hop_of(ROLE_UNDERLAY, 0);
+	const struct ping_echo *e;
+
+	set_mtu(eth1, 1500);
+	e = big_then_small_lost_after(ROLE_QVO);
 	ck_assert_int_eq(e->verdict.status, VERDICT_MTU);
 	assert_has(e->verdict.reason, "1500-byte IP packet needs 1542 bytes on eth1");
 	assert_has(e->verdict.reason, "that MTU is 1500");
@@ -845,8 +852,34 @@ START_TEST(test_mtu_underlay)
 	assert_place(&e->verdict.next, ROLE_UNDERLAY, 0);
 	ck_assert_int_eq(e->verdict.next.dir, NSTRACE_DIR_EGRESS);
 	ck_assert_uint_ge(e->verdict.check_last, (size_t)eth1);
-	/* A small echo lost at the same place is not an MTU problem. */
-	ck_assert_int_eq(rig->an.echoes[1].verdict.status, VERDICT_LOST);
+}
+END_TEST
+
+/* Not the underlay: the router's qg- got a smaller MTU than the network's.
+ * A full-size echo seen entering the router never leaves it; the router's
+ * frag-needed names the device with that MTU. */
+START_TEST(test_mtu_device)
+{
+	const struct ping_echo *e;
+
+	set_mtu(hop_of(ROLE_QG, 0), 1400);
+	e = big_then_small_lost_after(ROLE_QR);
+	ck_assert_int_eq(e->verdict.status, VERDICT_MTU);
+	assert_has(e->verdict.reason, "1500-byte IP packet is bigger than the MTU of qg-");
+	assert_has(e->verdict.reason, "(1400): the link drops it");
+	assert_place(&e->verdict.next, ROLE_QG, 0);
+}
+END_TEST
+
+START_TEST(test_frag_needed_names_the_device)
+{
+	const struct ping_echo *e;
+
+	set_mtu(hop_of(ROLE_QG, 0), 1400);
+	e = with_error(3, 4, 1400, rig->qr_ip);
+	ck_assert_int_eq(e->verdict.status, VERDICT_MTU);
+	assert_has(e->verdict.reason, "; with MTU 1400 on the path: qg-");
+	ck_assert_ptr_null(strstr(e->verdict.reason, "underlay MTUs"));
 }
 END_TEST
 
@@ -1494,6 +1527,8 @@ NSTRACE_SUITE(ping_verdict)
 	tcase_add_test(l3, test_frag_needed);
 	tcase_add_test(l3, test_error_timeline);
 	tcase_add_test(l3, test_mtu_underlay);
+	tcase_add_test(l3, test_mtu_device);
+	tcase_add_test(l3, test_frag_needed_names_the_device);
 	tcase_add_test(l3, test_arp_unanswered);
 	tcase_add_test(l3, test_arp_request_lost);
 	tcase_add_test(l3, test_arp_answered);

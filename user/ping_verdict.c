@@ -112,14 +112,22 @@ static bool too_big(const struct ping_analyser *a, const struct journey *j,
 		return false;
 	v->status = VERDICT_MTU;
 	sb_init(&sb, v->reason, sizeof(v->reason));
-	sb_printf(&sb,
-		  "the echo %s's %u-byte IP packet needs %u bytes on %s in %s (+%u: its Ethernet "
-		  "header, %s and the outer IP header), but that MTU is %u: too big for the "
-		  "underlay. Raise the underlay MTU to at least %u, or lower the instances' MTU "
-		  "(Neutron's global_physnet_mtu / path_mtu)",
-		  reply ? "reply" : "request", len - 14, len - 14 + over, j->path->hops[hop].dev,
-		  j->path->hops[hop].netns, over, j->path->hops[hop].tun_type, mtu,
-		  len - 14 + over);
+	if (!over)
+		sb_printf(&sb,
+			  "the echo %s's %u-byte IP packet is bigger than the MTU of %s in %s "
+			  "(%u): the link drops it. Give the path's devices the network's MTU "
+			  "(Neutron sets it on every port it plugs)",
+			  reply ? "reply" : "request", len - 14, j->path->hops[hop].dev,
+			  j->path->hops[hop].netns, mtu);
+	else
+		sb_printf(&sb,
+			  "the echo %s's %u-byte IP packet needs %u bytes on %s in %s (+%u: its "
+			  "Ethernet header, %s and the outer IP header), but that MTU is %u: too "
+			  "big for the underlay. Raise the underlay MTU to at least %u, or lower "
+			  "the instances' MTU (Neutron's global_physnet_mtu / path_mtu)",
+			  reply ? "reply" : "request", len - 14, len - 14 + over,
+			  j->path->hops[hop].dev, j->path->hops[hop].netns, over,
+			  j->path->hops[hop].tun_type, mtu, len - 14 + over);
 	if (!m->c.dropped) {
 		verdict_place_set(&v->next, j->path, hop, NSTRACE_DIR_EGRESS);
 	}
@@ -171,10 +179,17 @@ static void icmp_error(const struct ping_analyser *a, const struct ping_echo *e,
 			      "bigger than a link on the way to %s",
 			  rep, x->mtu ? ", next-hop MTU " : "", x->mtu, dst);
 		mtus[0] = '\0';
-		if (a->t)
-			path_mtu_text(a->t, a->path, mtus, sizeof(mtus));
-		if (mtus[0])
-			sb_printf(sb, "; underlay MTUs on the path: %s", mtus);
+		/* The device with that MTU, else the underlay's MTUs (GRE). */
+		if (a->t && x->mtu)
+			path_mtu_equal_text(a->t, a->path, x->mtu, mtus, sizeof(mtus));
+		if (mtus[0]) {
+			sb_printf(sb, "; with MTU %u on the path: %s", x->mtu, mtus);
+		} else {
+			if (a->t)
+				path_mtu_text(a->t, a->path, mtus, sizeof(mtus));
+			if (mtus[0])
+				sb_printf(sb, "; underlay MTUs on the path: %s", mtus);
+		}
 	} else if (x->type == 11) {
 		v->status = VERDICT_TTL_EXCEEDED;
 		sb_printf(sb, "%s answered time exceeded (%s): the request's TTL ran out before "

@@ -26,8 +26,11 @@ int path_mtu_bottleneck(const struct topology *t, const struct port_path *path, 
 		const struct link_info *li = h->ifindex ? topo_link(t, h->ns, h->dev) : NULL;
 		unsigned int over = tunnel_overhead(h->tun_type, strchr(h->tun_local, ':') != NULL);
 
-		if (h->role != ROLE_UNDERLAY || !li || !over || frame_len < 14)
+		/* The underlay carries it tunnelled; any other device as it is. */
+		if (!li || frame_len < 14 || (h->role == ROLE_UNDERLAY && !over))
 			continue;
+		if (h->role != ROLE_UNDERLAY)
+			over = 0;
 		/* The frame's own Ethernet header is inside the overhead. */
 		if (frame_len - 14 + over > li->mtu) {
 			*mtu = li->mtu;
@@ -36,6 +39,22 @@ int path_mtu_bottleneck(const struct topology *t, const struct port_path *path, 
 		}
 	}
 	return -1;
+}
+
+void path_mtu_equal_text(const struct topology *t, const struct port_path *path,
+			 unsigned int mtu, char *buf, size_t len)
+{
+	struct sbuf sb;
+	int n = 0;
+
+	sb_init(&sb, buf, len);
+	for (size_t i = 0; i < path->n; i++) {
+		const struct path_hop *h = &path->hops[i];
+		const struct link_info *li = h->ifindex ? topo_link(t, h->ns, h->dev) : NULL;
+
+		if (li && li->mtu == mtu && h->role != ROLE_UNDERLAY)
+			sb_printf(&sb, "%s%s in %s", n++ ? ", " : "", h->dev, h->netns);
+	}
 }
 
 void path_mtu_text(const struct topology *t, const struct port_path *path, char *buf,

@@ -20,12 +20,19 @@
  */
 unsigned int tunnel_overhead(const char *type, bool outer_v6);
 
-/* The first underlay hop of path hops [first, last] whose MTU cannot carry
- * an instance frame of frame_len bytes (Ethernet header included) in its
- * tunnel: the hop index, with its MTU and the tunnel's overhead, or -1. */
+/* The first hop of path hops [first, last] whose MTU cannot carry an
+ * instance frame of frame_len bytes (Ethernet header included): an
+ * underlay device with the frame in its tunnel (*overhead: the tunnel's),
+ * any other device with the frame as it is (*overhead 0).  The hop index,
+ * with its MTU, or -1. */
 int path_mtu_bottleneck(const struct topology *t, const struct port_path *path, size_t first,
 			size_t last, unsigned int frame_len, unsigned int *mtu,
 			unsigned int *overhead);
+
+/* The path's devices (not the underlay's) whose MTU is mtu: "qg-1 in
+ * qrouter-2, ..."; "" when none. */
+void path_mtu_equal_text(const struct topology *t, const struct port_path *path,
+			 unsigned int mtu, char *buf, size_t len);
 
 /* The MTUs a tunnelled frame meets on path: "eth1 in nsl-compute1 1500,
  * eth1 in nsl-network 1600 (gre adds 42 bytes)"; "" when no hop is
