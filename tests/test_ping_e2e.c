@@ -1093,33 +1093,6 @@ START_TEST(test_router_interface_wrong_ip)
 }
 END_TEST
 
-/* a1's router's qg- has a smaller MTU than the network's: a1's full-size
- * echoes to the outside (or their replies) die at qg-, which the verdict
- * names, whether the router says "fragmentation needed" first or not. */
-static void router_gateway_mtu(void)
-{
-	json_t *vm = vm_info("a1"), *v;
-	int ping_rc;
-	struct run r;
-	size_t i;
-
-	run_passive(&r, "a1", NULL, "external " COUNT_STR " 1472", &ping_rc);
-	ck_assert_int_ne(ping_rc, 0);
-	assert_all_faulty(&r, "mtu", COUNT);
-	json_array_foreach(r.verdicts, i, v) {
-		assert_reason_has(v, qg_dev(vm));
-		assert_reason_has(v, "1400");
-	}
-	run_free(&r);
-}
-
-START_TEST(test_router_gateway_mtu)
-{
-	REQUIRE_ROOT();
-	with_fault("router-gateway-mtu", "a1", router_gateway_mtu);
-}
-END_TEST
-
 /* compute1's data NIC is down: a1's ARP for its gateway dies in OVS. */
 static void underlay_down(void)
 {
@@ -1272,7 +1245,6 @@ NSTRACE_SUITE(ping_e2e)
 	tcase_add_test(tc, test_router_filter_drop);
 	tcase_add_test(tc, test_brtun_flow_missing);
 	tcase_add_test(tc, test_router_interface_wrong_ip);
-	tcase_add_test(tc, test_router_gateway_mtu);
 	tcase_add_test(tc, test_fip_dnat_missing);
 	tcase_add_test(tc, test_router_interface_missing);
 	tcase_add_test(tc, test_underlay_down);

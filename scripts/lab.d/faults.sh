@@ -10,7 +10,6 @@ FAULTS=(
 	underlay-mtu patch-port-missing router-no-forwarding fip-dnat-missing tap-unplugged
 	router-interface-missing tunnel-ip-missing sg-hooks-missing dhcp-ns-filter-drop
 	router-filter-drop host-entry-wrong-ip dnsmasq-hung router-interface-wrong-ip
-	router-gateway-mtu
 )
 declare -A FAULT_DESC=(
 	[sg-drop-dhcp-request]="the VM's security group chain lacks the DHCP client rule: its DISCOVER (from 0.0.0.0) dies in the spoofing chain"
@@ -34,7 +33,6 @@ declare -A FAULT_DESC=(
 	[router-interface-missing]="the router's qr- port on the VM's network is removed from br-int (plan a: qr- and its address go with it; plan b: qr- stays, unplugged): nothing answers for the gateway"
 	[tap-unplugged]="the VM's tap leaves its qbr bridge (up, but no longer a port of it): nothing the VM sends crosses the hybrid plug"
 	[fip-dnat-missing]="the DNAT of the VM's floating IP is removed from neutron-l3-agent-PREROUTING: pings to the floating IP are answered by the router itself"
-	[router-gateway-mtu]="the router's qg- port gets MTU 1400, below the external network's (as when one side's MTU was changed alone): full-size packets through the router die at qg-, small ones pass"
 	[router-interface-wrong-ip]="the router's qr- port on the VM's network gets another address than the gateway the DHCP agent hands out (as when a subnet's gateway changed and the L3 agent missed it): the VMs' ARP for their gateway finds nobody"
 	[dnsmasq-hung]="dnsmasq of the VM's network stops reading its socket (SIGSTOP, as a hung process): it still runs, requests pile up unread, nothing answers"
 	[host-entry-wrong-ip]="the VM's line in the DHCP host file gets an address outside its subnet (as a half-applied subnet change leaves it) and dnsmasq reloads: it knows the MAC, has no range for that address and answers nothing"
@@ -152,9 +150,6 @@ fault_apply() {
 		grep -v "^${VM_MAC[$vm]}," "$d/host" >"$d/host.new" || true
 		mv -f "$d/host.new" "$d/host" || die "cannot rewrite $d/host"
 		dhcp_reload "$net"
-		;;
-	router-gateway-mtu)
-		must_ns "${ROUTER_NS[$r]}" ip link set "${ROUTER_QG_DEV[$r]}" mtu 1400
 		;;
 	router-interface-wrong-ip)
 		must_ns "${ROUTER_NS[$r]}" ip addr flush dev "${ROUTER_QR_DEV[$r]}"

@@ -267,11 +267,6 @@ st_faults() {
 	st_expect_ok "sg-hooks-missing: b1 (same node, hooked) still pings its gateway" vm_ping b1 gateway 2
 	st_heal sg-hooks-missing
 
-	st_fault router-gateway-mtu
-	st_expect_fail "router-gateway-mtu: a1's full-size pings to the external host fail" vm_ping a1 external 2 1472
-	st_expect_ok "router-gateway-mtu: a1's small pings to the external host pass" vm_ping a1 external 2
-	st_heal router-gateway-mtu
-
 	st_fault router-interface-wrong-ip
 	st_expect_fail "router-interface-wrong-ip: a1 cannot ping its gateway" vm_ping a1 gateway 2
 	st_expect_ok "router-interface-wrong-ip: a1 still pings a2 (same network)" vm_ping a1 a2 2
