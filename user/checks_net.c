@@ -48,7 +48,7 @@ void check_ns_qrouter(struct check_ctx *c)
 
 	/* The VMs ARP for the gateway their lease names: qr- must hold it. */
 	if (a >= 0 && c->path->hops[a].role == ROLE_QR && net->state && c->port->n_fixed_ips &&
-	    dhcp_opts_gateway_for(net->state->dir, c->port->fixed_ips[0], gw) &&
+	    dhcp_net_gateway_for(net->state, c->port->fixed_ips[0], gw) &&
 	    !qr_holds(t, &c->path->hops[a], gw, has, sizeof(has))) {
 		chk_ns_cmd(r, t, rt->ns, "ip addr show %s; grep router %s/opts",
 			   c->path->hops[a].dev, net->state->dir);

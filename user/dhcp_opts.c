@@ -54,10 +54,9 @@ static int common_bits(const char *a, const char *b)
 	return d ? __builtin_clz(d) : 32;
 }
 
-bool dhcp_opts_gateway_for(const char *net_dir, const char *ip, char gw[DHCP_IP_LEN])
+static bool closest(const char (*routers)[DHCP_IP_LEN], size_t n, const char *ip,
+		    char gw[DHCP_IP_LEN])
 {
-	char routers[DHCP_OPTS_MAX_ROUTERS][DHCP_IP_LEN];
-	size_t n = dhcp_opts_routers(net_dir, routers, DHCP_OPTS_MAX_ROUTERS);
 	int best = -1, bits;
 
 	for (size_t i = 0; i < n; i++)
@@ -66,4 +65,17 @@ bool dhcp_opts_gateway_for(const char *net_dir, const char *ip, char gw[DHCP_IP_
 			memcpy(gw, routers[i], DHCP_IP_LEN);
 		}
 	return best >= 0;
+}
+
+bool dhcp_opts_gateway_for(const char *net_dir, const char *ip, char gw[DHCP_IP_LEN])
+{
+	char routers[DHCP_OPTS_MAX_ROUTERS][DHCP_IP_LEN];
+	size_t n = dhcp_opts_routers(net_dir, routers, DHCP_OPTS_MAX_ROUTERS);
+
+	return closest((const char(*)[DHCP_IP_LEN])routers, n, ip, gw);
+}
+
+bool dhcp_net_gateway_for(const struct dhcp_net *n, const char *ip, char gw[DHCP_IP_LEN])
+{
+	return closest(n->routers, n->n_routers, ip, gw);
 }

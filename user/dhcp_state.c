@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "dhcp_opts.h"
 #include "dhcp_state.h"
 
 #define LINE_MAX_LEN 4096
@@ -355,6 +356,7 @@ int dhcp_net_load(const char *net_dir, const char *net_uuid, struct dhcp_net *ou
 	snprintf(path, sizeof(path), "%s/interface", net_dir);
 	if (read_first_line(path, line, sizeof(line)))
 		snprintf(out->interface, sizeof(out->interface), "%.*s", IF_NAMESIZE - 1, line);
+	out->n_routers = dhcp_opts_routers(net_dir, out->routers, DHCP_OPTS_MAX_ROUTERS);
 	if (err)
 		dhcp_net_free(out);
 	return err;

@@ -17,6 +17,7 @@
 #include "procs.h"
 
 #define DHCP_IP_LEN 46
+#define DHCP_OPTS_MAX_ROUTERS 16
 #define DHCP_NAME_LEN 128
 
 /* One dhcp-host line: "mac,hostname,ip" and dnsmasq's other forms. */
@@ -62,6 +63,9 @@ struct dhcp_net {
 	size_t n_bad;
 	pid_t pid; /* from the pid file; 0 when none or unreadable */
 	char interface[IF_NAMESIZE]; /* from the interface file; "" when none */
+	/* The opts file's option:router addresses (user/dhcp_opts.h). */
+	char routers[DHCP_OPTS_MAX_ROUTERS][DHCP_IP_LEN];
+	size_t n_routers;
 };
 
 enum state_dir_source {

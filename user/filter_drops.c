@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +19,11 @@ int filter_drops_check(const struct ipt_snapshot *before, const struct ipt_snaps
 	snprintf(c.subject, sizeof(c.subject), "iptables filter table of %s on %s", ns_name,
 		 where);
 	snprintf(c.command, sizeof(c.command), "%siptables -L -v -x -n", exec_prefix);
-	sb_init(&sb, c.detail, sizeof(c.detail));
-	if (before->err || after->err) {
-		int err = before->err ? before->err : after->err;
-
+	if (ipt_unreadable(before, after, c.detail, sizeof(c.detail))) {
 		c.status = CHECK_UNKNOWN;
-		sb_printf(&sb, "cannot read the counters with iptables-save: %s",
-			  err == -ENOENT ? "iptables-save is not installed" : strerror(-err));
 		return verdict_checks_add(out, &c);
 	}
+	sb_init(&sb, c.detail, sizeof(c.detail));
 	for (size_t i = 0; i < after->n; i++) {
 		const struct ipt_rule *r = &after->rules[i];
 		__u64 rose;

@@ -117,6 +117,18 @@ void ipt_snapshot_read_table(const char *ns_path, const char *table, const char 
 	free(text);
 }
 
+bool ipt_unreadable(const struct ipt_snapshot *before, const struct ipt_snapshot *after,
+		    char *why, size_t len)
+{
+	int err = before->err ? before->err : after->err;
+
+	if (!err)
+		return false;
+	snprintf(why, len, "cannot read the counters with iptables-save: %s",
+		 err == -ENOENT ? "iptables-save is not installed" : strerror(-err));
+	return true;
+}
+
 __u64 ipt_rule_rise(const struct ipt_snapshot *before, const struct ipt_rule *r)
 {
 	for (size_t i = 0; i < before->n; i++) {

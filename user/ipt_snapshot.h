@@ -42,6 +42,9 @@ void ipt_snapshot_read_table(const char *ns_path, const char *table, const char 
 			     struct ipt_snapshot *out);
 void ipt_snapshot_free(struct ipt_snapshot *s);
 
+/* Either snapshot could not be read: why, for a person, into why. */
+bool ipt_unreadable(const struct ipt_snapshot *before, const struct ipt_snapshot *after,
+		    char *why, size_t len);
 /* Packets r counted since before (all of them when before lacks r, or
  * when its counters were reset since). */
 __u64 ipt_rule_rise(const struct ipt_snapshot *before, const struct ipt_rule *r);

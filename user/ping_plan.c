@@ -83,7 +83,7 @@ static void path_addrs(struct ping_run *r)
 	 * or a qr- that does not hold it, that ARP going unanswered is the
 	 * finding. */
 	if (r->path->kind == PATH_L3 && net && net->state &&
-	    dhcp_opts_gateway_for(net->state->dir, r->fixed_ip, gw) && strcmp(gw, r->qr_ip))
+	    dhcp_net_gateway_for(net->state, r->fixed_ip, gw) && strcmp(gw, r->qr_ip))
 		STR_COPY(r->gw_ip, gw);
 }
 

@@ -69,13 +69,8 @@ int sg_checks(const struct ipt_snapshot *before, const struct ipt_snapshot *afte
 		 SG_PORT_PREFIX, port_uuid, where);
 	snprintf(c.command, sizeof(c.command), "%siptables-save -c -t filter | grep %.*s",
 		 exec_prefix, SG_PORT_PREFIX, port_uuid);
-	if (before->err || after->err) {
-		int err = before->err ? before->err : after->err;
-
+	if (ipt_unreadable(before, after, c.detail, sizeof(c.detail))) {
 		c.status = CHECK_UNKNOWN;
-		snprintf(c.detail, sizeof(c.detail),
-			 "cannot read the counters with iptables-save: %s",
-			 err == -ENOENT ? "iptables-save is not installed" : strerror(-err));
 		return verdict_checks_add(out, &c);
 	}
 	for (int k = 0; k < 3; k++)

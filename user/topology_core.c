@@ -214,7 +214,7 @@ int topo_router_for_net(const struct topology *t, int net, const char *ip)
 	if (!n)
 		return -1;
 	/* The gateway the DHCP agent hands out names the router the VMs use. */
-	if (ip && n->state && !dhcp_opts_gateway_for(n->state->dir, ip, gw))
+	if (ip && n->state && !dhcp_net_gateway_for(n->state, ip, gw))
 		gw[0] = '\0';
 	for (size_t r = 0; r < t->n_routers; r++) {
 		const struct topo_router *rt = &t->routers[r];
